@@ -1,0 +1,79 @@
+"""Breadth-first paths and cycles: linear per search, deterministic by sorted adjacency."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+import networkx as nx
+
+Adjacency = dict[str, list[str]]
+
+
+def adjacency(graph: nx.DiGraph, keep: Callable[[str, str], bool],
+              members: set[str] | None = None) -> Adjacency:
+    """Sorted successor lists over the edges `keep` accepts (within `members` if given)."""
+    adj: Adjacency = {}
+    for u in graph.nodes if members is None else members:
+        adj[u] = sorted(v for v in graph.successors(u)
+                        if (members is None or v in members) and keep(u, v))
+    return adj
+
+
+def bfs_parents(adj: Adjacency, start: str, stop: Iterable[str] = ()) -> dict[str, str | None]:
+    """Parent pointers of a breadth-first search; nodes in `stop` are reached, not expanded."""
+    blocked = set(stop)
+    parents: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        u = queue.popleft()
+        if u in blocked and u != start:
+            continue
+        for v in adj.get(u, ()):
+            if v not in parents:
+                parents[v] = u
+                queue.append(v)
+    return parents
+
+
+def path_to(parents: dict[str, str | None], end: str) -> list[str]:
+    path = [end]
+    while (step := parents[path[-1]]) is not None:
+        path.append(step)
+    return path[::-1]
+
+
+def canonical(cycle: list[str]) -> tuple[str, ...]:
+    """A cycle (without its repeated last node) rotated to start at its smallest node."""
+    start = cycle.index(min(cycle))
+    return tuple(cycle[start:] + cycle[:start])
+
+
+def shortest_cycles(adj: Adjacency, edges: Iterable[tuple[str, str]], cap: int,
+                    budget: int | None = None) -> list[list[str]]:
+    """For each edge in order, a shortest cycle through it, deduplicated by rotation.
+
+    Each cycle is `[u, v, ..., u]`. One BFS per distinct edge head, cached; at most `cap`
+    cycles and `budget` edges tried, so a huge component stays cheap.
+    """
+    budget = budget if budget is not None else max(20 * cap, 200)
+    found: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    searches: dict[str, dict[str, str | None]] = {}
+    for tried, (u, v) in enumerate(edges):
+        if len(found) >= cap or tried >= budget:
+            break
+        if u == v:
+            cycle = [u, u]
+        else:
+            parents = searches.get(v)
+            if parents is None:
+                parents = searches[v] = bfs_parents(adj, v)
+            if u not in parents:
+                continue
+            cycle = [u, *path_to(parents, u)]
+        key = canonical(cycle[:-1])
+        if key not in seen:
+            seen.add(key)
+            found.append(cycle)
+    return found

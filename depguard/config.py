@@ -1,0 +1,496 @@
+"""The rules: find, load, validate and normalise a depguard config.
+
+One pydantic definition gives three things: validation that reports every error at
+once, frozen and fully defaulted objects that later stages trust, and the JSON Schema
+shipped as `rules_schema.json`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from depguard import validation, yamlio
+from depguard.model import Edge, Level, Node
+
+CONFIG_NAMES = ("depguard.yaml", "depguard.yml", ".depguard.yaml")
+SELECTOR_PREFIXES = ("label:", "layer:", "kind:")
+EdgeClass = Literal["hard", "soft", "typing", "telemetry", "monitoring"]
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; `lines` are `file:line: breadcrumb: message`."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+Patterns = Annotated[tuple[str, ...], validation.list_of("patterns")]
+Paths = Annotated[tuple[str, ...], validation.list_of("paths")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class SourceEntry(_Model):
+    """One input to read: exactly one format key, naming files or folders."""
+
+    services: Paths | None = Field(None, description="native service manifests (files or folders)")
+
+    @model_validator(mode="after")
+    def _one_format(self) -> SourceEntry:
+        chosen = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(chosen) != 1:
+            raise PydanticCustomError("one_source", "name exactly one source format, e.g. "
+                                      "'services: services.yaml'")
+        return self
+
+    @property
+    def format(self) -> str:
+        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        value = getattr(self, self.format)
+        return tuple(value)
+
+
+class ServiceFacts(_Model):
+    """Per-service facts: the code it owns, its layer, whether it is an entry point."""
+
+    code: Patterns = Field((), description="module patterns owned by the service, e.g. 'api.*'")
+    layer: str | None = None
+    entrypoint: StrictBool = False
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class Layer(_Model):
+    name: str = Field(description="layer name; layers are listed lowest first")
+    match: Patterns = Field((), description="names, globs or 'label:key=value' selectors")
+    independent: StrictBool = Field(False, description="members must not depend on each other")
+    description: str = ""
+
+
+class Forbidden(_Model):
+    name: str
+    from_: Patterns = Field(alias="from", description="names, globs, 'layer:X' or 'label:k=v'")
+    to: Patterns = Field(description="names, globs, 'layer:X' or 'label:k=v'")
+    transitive: StrictBool = Field(False, description="also forbid indirect paths")
+    severity: Literal["error", "warning"] = "error"
+    strengths: tuple[Literal["hard", "soft"], ...] = ("hard", "soft")
+    levels: tuple[Literal["module", "service"], ...] = ("module", "service")
+
+
+class EdgeMatch(_Model):
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+    kind: str | None = None
+
+
+class EdgeRule(_Model):
+    """Reclassify edges that sources cannot type alone."""
+
+    match: EdgeMatch
+    kind: str | None = None
+    strength: Literal["hard", "soft"] | None = None
+
+
+class CycleOptions(_Model):
+    count: tuple[EdgeClass, ...] = Field(("hard",), description="edge classes that close an "
+                                         "error cycle")
+    warn: tuple[EdgeClass, ...] = Field(("soft", "telemetry", "monitoring"),
+                                        description="further classes that close a warning cycle")
+    witnesses_per_component: StrictInt = Field(10, ge=1, le=1000)
+    levels: tuple[Literal["module", "service"], ...] = ("module", "service")
+
+
+class Config(_Model):
+    """A depguard config (depguard.yaml or [tool.depguard] in pyproject.toml)."""
+
+    extends: Paths = Field((), description="rule sets by name (see rules/) or paths")
+    sources: tuple[SourceEntry, ...] = ()
+    exclude: Patterns = ()
+    services: dict[str, ServiceFacts] = Field(default_factory=dict)
+    layers: tuple[Layer, ...] = ()
+    forbidden: tuple[Forbidden, ...] = ()
+    edges: tuple[EdgeRule, ...] = ()
+    cycles: CycleOptions = CycleOptions()
+    baseline: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the analysis runs: the root paths are relative to, and the rules."""
+
+    root: Path
+    config: Config
+    config_file: Path | None
+
+
+# ---------------------------------------------------------------- finding the file
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config from `start` upwards, stopping at the repository root."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.depguard" in _read_quietly(pyproject):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _read_quietly(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- loading
+
+
+def rules_dir() -> Path:
+    """Ready rule sets: packaged as depguard/rules in a wheel, rules/ in a checkout."""
+    packaged = Path(__file__).parent / "rules"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+
+
+def rule_set_names() -> list[str]:
+    return sorted(p.stem for p in rules_dir().glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    file: Path
+    shown: str
+    raw: Any
+    config: Config
+
+
+def load(path: Path, root: Path | None = None) -> Config:
+    """Load a config file and everything it extends; raise ConfigError with every problem."""
+    loaded = _load_chain(path, root or path.parent, [])
+    merged = Config()
+    for part in loaded:
+        merged = _merge(merged, part.config)
+    merged = merged.model_copy(update={"extends": ()})
+    problems = [line for part in loaded for line in _check_references(part, merged)]
+    if problems:
+        raise ConfigError(problems)
+    return merged
+
+
+def _load_chain(path: Path, root: Path, seen: list[Path]) -> list[_Loaded]:
+    shown = _shown(path, root)
+    if path.resolve() in seen:
+        raise ConfigError([f"{shown}:1: extends: circular extends ({path.name} again)"])
+    raw = _read_raw(path, shown)
+    config = _validate(raw, shown)
+    chain: list[_Loaded] = []
+    for index, name in enumerate(config.extends):
+        base = _resolve_extends(name, path.parent)
+        if base is None:
+            line = yamlio.line_of(raw, ("extends", index) if isinstance(
+                raw.get("extends"), list) else ("extends",))
+            known = ", ".join(rule_set_names())
+            raise ConfigError([f"{shown}:{line}: extends: unknown rule set {name!r} "
+                               f"(known: {known}; or give a path to a YAML file)"])
+        chain.extend(_load_chain(base, root, [*seen, path.resolve()]))
+    chain.append(_Loaded(path, shown, raw, config))
+    return chain
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _resolve_extends(name: str, here: Path) -> Path | None:
+    if name.endswith((".yaml", ".yml")):
+        candidate = here / name
+        return candidate if candidate.is_file() else None
+    candidate = rules_dir() / f"{name}.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def _read_raw(path: Path, shown: str) -> Any:
+    if not path.exists():
+        raise ConfigError([f"{shown}:0: config file not found"])
+    if path.name == "pyproject.toml":
+        return _read_pyproject(path, shown)
+    try:
+        raw = yamlio.load_one(yamlio.read_text(path, shown), shown)
+    except yamlio.YamlError as exc:
+        raise ConfigError([str(exc)]) from None
+    if raw is None:
+        raise ConfigError([f"{shown}:1: the config is empty: expected a mapping with keys "
+                           "such as 'sources', 'layers', 'forbidden'"])
+    if not isinstance(raw, dict):
+        raise ConfigError([f"{shown}:1: expected a mapping at the top, got {validation.show(raw)}"])
+    return raw
+
+
+def _read_pyproject(path: Path, shown: str) -> Any:
+    import tomllib
+
+    text = yamlio.read_text(path, shown)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ConfigError([f"{shown}:{line}: TOML syntax error: {exc}"]) from None
+    section = data.get("tool", {}).get("depguard")
+    if section is None:
+        raise ConfigError([f"{shown}:1: no [tool.depguard] table"])
+    return _TomlLines(section, text)
+
+
+def _toml_error_line(message: str) -> int:
+    marker = "(at line "
+    if marker in message:
+        return int(message.split(marker, 1)[1].split(",", 1)[0])
+    return 0
+
+
+class _TomlLines(dict[str, Any]):
+    """The [tool.depguard] table with a best-effort line finder (tomllib keeps none)."""
+
+    def __init__(self, data: dict[str, Any], text: str) -> None:
+        super().__init__(data)
+        self.lines = text.splitlines()
+
+    def line_for(self, loc: tuple[Any, ...]) -> int:
+        start = next((i for i, s in enumerate(self.lines) if s.strip().startswith(
+            "[tool.depguard")), 0)
+        found = start
+        for part in loc:
+            if not isinstance(part, str):
+                continue
+            for i in range(found, len(self.lines)):
+                stripped = self.lines[i].strip()
+                if stripped.startswith((f"{part} ", f"{part}=", f'"{part}"')) or (
+                        stripped.startswith("[") and stripped.rstrip("]").endswith(f".{part}")):
+                    found = i
+                    break
+        return found + 1
+
+
+def _validate(raw: Any, shown: str) -> Config:
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        line_for = raw.line_for if isinstance(raw, _TomlLines) else None
+        raise ConfigError(validation.error_lines(exc, raw, shown, _all_field_names(),
+                                                 line_for)) from None
+
+
+def _all_field_names() -> list[str]:
+    names: set[str] = set()
+    for model in (Config, SourceEntry, ServiceFacts, Layer, Forbidden, EdgeMatch, EdgeRule,
+                  CycleOptions):
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+    return sorted(names)
+
+
+_REPLACE = ("sources", "exclude", "layers", "cycles", "baseline")
+
+
+def _merge(base: Config, child: Config) -> Config:
+    """A child replaces what it sets, adds to rules and edges, and merges services."""
+    update: dict[str, Any] = {}
+    for key in _REPLACE:
+        if key in child.model_fields_set:
+            update[key] = getattr(child, key)
+    update["forbidden"] = base.forbidden + child.forbidden
+    update["edges"] = base.edges + child.edges
+    update["services"] = {**base.services, **child.services}
+    return base.model_copy(update=update)
+
+
+def _check_references(part: _Loaded, merged: Config) -> list[str]:
+    """Selectors naming layers must name layers that exist once every file is merged."""
+    known = {layer.name for layer in merged.layers}
+    problems = []
+
+    def check(selectors: Iterable[str], loc: tuple[Any, ...]) -> None:
+        for index, selector in enumerate(selectors):
+            where = (*loc, index)
+            line = (part.raw.line_for(where) if isinstance(part.raw, _TomlLines)
+                    else yamlio.line_of(part.raw, where))
+            crumb = validation.breadcrumb(where)
+            if ":" in selector and not selector.startswith(SELECTOR_PREFIXES):
+                prefix = selector.split(":", 1)[0]
+                problems.append(f"{part.shown}:{line}: {crumb}: unknown selector {prefix!r}: "
+                                f"use a name, a glob, 'layer:NAME' or 'label:KEY=VALUE'")
+            elif selector.startswith("layer:") and selector[6:] not in known:
+                close = difflib.get_close_matches(selector[6:], sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(f"{part.shown}:{line}: {crumb}: unknown layer "
+                                f"{selector[6:]!r}{hint}; layers are: "
+                                f"{', '.join(sorted(known)) or 'none defined'}")
+            elif selector.startswith("label:") and "=" not in selector:
+                problems.append(f"{part.shown}:{line}: {crumb}: a label selector reads "
+                                "'label:KEY=VALUE'")
+
+    for i, rule in enumerate(part.config.forbidden):
+        check(rule.from_, ("forbidden", i, "from"))
+        check(rule.to, ("forbidden", i, "to"))
+    for i, layer in enumerate(part.config.layers):
+        check([s for s in layer.match if not s.startswith("layer:")], ("layers", i, "match"))
+    names = [layer.name for layer in part.config.layers]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            line = yamlio.line_of(part.raw, ("layers", i, "name"))
+            problems.append(f"{part.shown}:{line}: layers[{i}].name: duplicate layer {name!r}")
+    for service, facts in part.config.services.items():
+        if facts.layer is not None and facts.layer not in known:
+            line = yamlio.line_of(part.raw, ("services", service, "layer"))
+            problems.append(f"{part.shown}:{line}: services.{service}.layer: unknown layer "
+                            f"{facts.layer!r}")
+    return problems
+
+
+# ---------------------------------------------------------------- the project
+
+
+def open_project(path: Path, config_file: Path | None = None) -> Project:
+    """The project rooted at the config's folder, or at PATH when there is no config."""
+    if not path.exists():
+        raise ConfigError([f"{path}:0: no such file or folder"])
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError([f"{config_file}:0: config file not found"])
+        found: Path | None = config_file
+    else:
+        found = find_config(path)
+    if found is None:
+        root = path if path.is_dir() else path.parent
+        return Project(root=root, config=Config(), config_file=None)
+    root = found.parent
+    return Project(root=root, config=load(found, root), config_file=found)
+
+
+# ---------------------------------------------------------------- using the rules
+
+
+def matches(selector: str, node: Node, layers_of: Callable[[Node], str | None]) -> bool:
+    """Whether a selector (name glob, 'layer:X', 'label:k=v', 'kind:k') names a node."""
+    if selector.startswith("layer:"):
+        return layers_of(node) == selector[6:]
+    if selector.startswith("label:"):
+        key, _, value = selector[6:].partition("=")
+        found = node.label(key)
+        return found is not None and fnmatch.fnmatchcase(found, value)
+    if selector.startswith("kind:"):
+        return node.kind == selector[5:]
+    return name_matches(selector, node.name)
+
+
+def name_matches(pattern: str, name: str) -> bool:
+    """A glob on a name; `pkg.*` also names `pkg` itself, as a package owns its modules."""
+    if pattern.endswith(".*") and name == pattern[:-2]:
+        return True
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+def layer_for(config: Config) -> Callable[[Node], str | None]:
+    """The layer of a node: the config's service map, then the layer a source declared,
+    then the first layer whose patterns match (explicit beats generic)."""
+    order = [(layer.name, list(layer.match)) for layer in config.layers]
+    known = {name for name, _ in order}
+
+    def assign(node: Node) -> str | None:
+        facts = config.services.get(node.name)
+        if node.kind != "module" and facts is not None and facts.layer:
+            return facts.layer
+        if node.layer in known:
+            return node.layer
+        for name, selectors in order:
+            if any(matches(s, node, lambda _: None) for s in selectors):
+                return name
+        return None
+
+    return assign
+
+
+def owner_for(config: Config) -> Callable[[str], str | None]:
+    """The service that owns a module, from the services' `code` patterns."""
+    table = [(pattern, service) for service, facts in sorted(config.services.items())
+             for pattern in facts.code]
+
+    def owner(module: str) -> str | None:
+        best: tuple[int, str] | None = None
+        for pattern, service in table:
+            if name_matches(pattern, module) and (best is None or len(pattern) > best[0]):
+                best = (len(pattern), service)
+        return best[1] if best else None
+
+    return owner
+
+
+def layer_rank(config: Config) -> dict[str, int]:
+    return {layer.name: index for index, layer in enumerate(config.layers)}
+
+
+def json_schema() -> str:
+    schema = Config.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "depguard config"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def levels_checked(config: Config) -> tuple[Level, ...]:
+    return tuple(config.cycles.levels)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m depguard.config` prints the schema
+    sys.stdout.write(json_schema())
+
+
+def edge_classifier(config: Config) -> Callable[[Edge, Node, Node], Edge] | None:
+    """Apply `edges:` rules in order; a later rule wins where several match."""
+    if not config.edges:
+        return None
+    rules = config.edges
+
+    def classify(edge: Edge, source: Node, target: Node) -> Edge:
+        for rule in rules:
+            m = rule.match
+            if ((m.from_ is None or name_matches(m.from_, source.name))
+                    and (m.to is None or name_matches(m.to, target.name))
+                    and (m.kind is None or fnmatch.fnmatchcase(edge.kind, m.kind))):
+                edge = replace(edge, kind=rule.kind or edge.kind,
+                               strength=rule.strength or edge.strength)
+        return edge
+
+    return classify

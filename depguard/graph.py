@@ -1,0 +1,157 @@
+"""One dependency graph at two levels, built from every source's fragments.
+
+Parallel edges merge into one edge with all their evidence; module edges are lifted onto
+the services that own the modules, so an import can close a loop with a manifest edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+import networkx as nx
+
+from depguard.model import LEVELS, Diagnostic, Edge, Fragment, Level, Node, level_of_kind, node_id
+
+
+class DependencyGraph:
+    """Typed nodes and edges on one networkx DiGraph per level."""
+
+    def __init__(self) -> None:
+        self.levels: dict[Level, nx.DiGraph] = {level: nx.DiGraph() for level in LEVELS}
+
+    def digraph(self, level: Level) -> nx.DiGraph:
+        return self.levels[level]
+
+    def add_node(self, node: Node) -> None:
+        graph = self.levels[level_of_kind(node.kind)]
+        old = graph.nodes[node.id]["node"] if node.id in graph else None
+        graph.add_node(node.id, node=_merge_nodes(old, node) if old else node)
+
+    def add_edge(self, edge: Edge, level: Level) -> None:
+        graph = self.levels[level]
+        for end in (edge.source, edge.target):
+            if end not in graph:
+                kind, _, name = end.partition(":")
+                graph.add_node(end, node=Node(id=end, kind=kind, name=name))
+        if graph.has_edge(edge.source, edge.target):
+            graph.edges[edge.source, edge.target]["edge"].merge(edge)
+        else:
+            graph.add_edge(edge.source, edge.target, edge=replace(edge,
+                                                                  evidence=sorted(edge.evidence)))
+
+    def node(self, node_id_: str) -> Node:
+        for graph in self.levels.values():
+            if node_id_ in graph:
+                node: Node = graph.nodes[node_id_]["node"]
+                return node
+        raise KeyError(node_id_)
+
+    def has_node(self, node_id_: str) -> bool:
+        return any(node_id_ in graph for graph in self.levels.values())
+
+    def nodes(self, level: Level) -> list[Node]:
+        graph = self.levels[level]
+        return [graph.nodes[n]["node"] for n in sorted(graph.nodes)]
+
+    def edge(self, level: Level, source: str, target: str) -> Edge:
+        found: Edge = self.levels[level].edges[source, target]["edge"]
+        return found
+
+    def edges(self, level: Level) -> list[Edge]:
+        graph = self.levels[level]
+        return [graph.edges[u, v]["edge"] for u, v in sorted(graph.edges)]
+
+    def iter_edges(self, level: Level) -> Iterator[Edge]:
+        for _, _, data in self.levels[level].edges(data=True):
+            yield data["edge"]
+
+    def replace_node(self, node: Node) -> None:
+        self.levels[level_of_kind(node.kind)].nodes[node.id]["node"] = node
+
+
+def _merge_nodes(old: Node, new: Node) -> Node:
+    """The same node from two sources: keep what either knows."""
+    return replace(
+        old,
+        layer=old.layer or new.layer,
+        service=old.service or new.service,
+        labels=tuple(sorted(dict(new.labels) | dict(old.labels))),
+        entrypoint=old.entrypoint or new.entrypoint,
+        declared_in=old.declared_in or new.declared_in,
+    )
+
+
+EdgeRule = Callable[[Edge, Node, Node], Edge]
+
+
+def build(fragments: Iterable[Fragment], layer_for: Callable[[Node], str | None],
+          owner_for: Callable[[str], str | None],
+          classify: EdgeRule | None = None,
+          known_layers: frozenset[str] = frozenset()) -> tuple[DependencyGraph, list[Diagnostic]]:
+    """Merge fragments, assign layers and owners, lift module edges onto services."""
+    graph = DependencyGraph()
+    fragments = list(fragments)
+    for fragment in fragments:
+        for node in fragment.nodes:
+            graph.add_node(node)
+    for fragment in fragments:
+        for edge in fragment.edges:
+            graph.add_edge(edge, level_of_kind(edge.source.partition(":")[0]))
+    _assign(graph, layer_for, owner_for)
+    _lift(graph)
+    if classify is not None:
+        _classify(graph, classify)
+    return graph, _unknown_layers(fragments, known_layers)
+
+
+def _assign(graph: DependencyGraph, layer_for: Callable[[Node], str | None],
+            owner_for: Callable[[str], str | None]) -> None:
+    for node in graph.nodes("service"):
+        graph.replace_node(replace(node, layer=layer_for(node)))
+    for node in graph.nodes("module"):
+        owner = node.service or owner_for(node.name)
+        layer = layer_for(replace(node, layer=None))
+        if layer is None and owner is not None:
+            owner_id = node_id("service", owner)
+            if graph.has_node(owner_id):
+                layer = graph.node(owner_id).layer
+        graph.replace_node(replace(node, service=owner, layer=layer))
+
+
+def _lift(graph: DependencyGraph) -> None:
+    """An import from a module owned by A of one owned by B is the service edge A -> B."""
+    modules = graph.digraph("module")
+    for edge in graph.edges("module"):
+        source = modules.nodes[edge.source]["node"].service
+        target = modules.nodes[edge.target]["node"].service
+        if source is None or target is None or source == target:
+            continue
+        for owner in (source, target):
+            if not graph.has_node(node_id("service", owner)):
+                graph.add_node(Node(id=node_id("service", owner), kind="service", name=owner))
+        graph.add_edge(replace(edge, source=node_id("service", source),
+                               target=node_id("service", target), kind="import"), "service")
+
+
+def _classify(graph: DependencyGraph, classify: EdgeRule) -> None:
+    for level in LEVELS:
+        digraph = graph.digraph(level)
+        for u, v, data in digraph.edges(data=True):
+            data["edge"] = classify(data["edge"], digraph.nodes[u]["node"],
+                                    digraph.nodes[v]["node"])
+
+
+def _unknown_layers(fragments: list[Fragment], known: frozenset[str]) -> list[Diagnostic]:
+    """A source that declares a layer the rules do not define is an input problem (with
+    no layers in the rules at all, declared layers simply have no order to check)."""
+    if not known:
+        return []
+    problems = []
+    for fragment in fragments:
+        for node in fragment.nodes:
+            if node.layer and node.layer not in known and node.declared_in is not None:
+                problems.append(Diagnostic(node.declared_in.file, node.declared_in.line,
+                                           f"{node.name}: unknown layer {node.layer!r} (layers: "
+                                           f"{', '.join(sorted(known))})"))
+    return problems

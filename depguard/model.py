@@ -1,0 +1,197 @@
+"""The records every stage passes on: nodes, edges, evidence, findings, results.
+
+This module imports nothing from outside the standard library, so the model can be
+read, tested and reused without the CLI, YAML or rendering libraries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["module", "service"]
+LEVELS: tuple[Level, ...] = ("module", "service")
+Strength = Literal["hard", "soft"]
+Severity = Literal["error", "warning"]
+FindingType = Literal["cycle", "layer", "forbidden"]
+
+# Kinds whose edges never close an error cycle by default: a collector that every
+# service exports to, and that probes some of them, is not an outage waiting to happen.
+QUIET_KINDS = frozenset({"telemetry", "monitoring"})
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """Where an edge was read: a file, a line, the text there and the source that read it."""
+
+    file: str
+    line: int
+    text: str = ""
+    source: str = ""
+
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """An input problem (not a finding): the run goes on, then exits 2."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A module, a service or a resource. `id` is `kind:name`."""
+
+    id: str
+    kind: str
+    name: str
+    layer: str | None = None
+    service: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    entrypoint: bool = False
+    declared_in: Evidence | None = None
+
+    def label(self, key: str) -> str | None:
+        return dict(self.labels).get(key)
+
+
+def node_id(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+def level_of_kind(kind: str) -> Level:
+    return "module" if kind in ("module", "external") else "service"
+
+
+@dataclass
+class Edge:
+    """A dependency from `source` (the dependent) to `target` (the dependency)."""
+
+    source: str
+    target: str
+    kind: str = "runtime"
+    strength: Strength = "hard"
+    typing_only: bool = False
+    deferred: bool = False
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    @property
+    def edge_class(self) -> str:
+        """The class that decides whether the edge closes a cycle: typing, a quiet kind,
+        or its strength."""
+        if self.typing_only:
+            return "typing"
+        if self.kind in QUIET_KINDS:
+            return self.kind
+        return self.strength
+
+    def merge(self, other: Edge) -> None:
+        """Fold a parallel edge from another source into this one.
+
+        The merged edge is as strong as its strongest part and runtime-relevant if any
+        part is: a typing-only import beside a real one is a real import.
+        """
+        self.evidence = sorted(set(self.evidence) | set(other.evidence))
+        if other.strength == "hard":
+            self.strength = "hard"
+        self.typing_only = self.typing_only and other.typing_only
+        self.deferred = self.deferred and other.deferred
+        if self.kind in QUIET_KINDS and other.kind not in QUIET_KINDS:
+            self.kind = other.kind
+
+
+@dataclass
+class Fragment:
+    """What one source read: nodes, edges and input problems."""
+
+    source: str
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a witness: an edge and its evidence."""
+
+    source: str
+    target: str
+    evidence: tuple[Evidence, ...] = ()
+    edge_class: str = "hard"
+
+
+@dataclass
+class Finding:
+    """Something wrong with the graph, identified by `id` (never by line numbers)."""
+
+    id: str
+    type: FindingType
+    level: Level
+    severity: Severity
+    rule: str
+    nodes: list[str]
+    message: str
+    witnesses: list[list[Hop]] = field(default_factory=list)
+    cut: list[tuple[str, str]] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    new: bool = True
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Summary:
+    new: int = 0
+    baselined: int = 0
+    fixed: int = 0
+
+
+@dataclass
+class GraphStats:
+    level: Level
+    nodes: int
+    edges: int
+
+
+@dataclass
+class Result:
+    """Everything a reporter needs; the JSON report is this, serialised."""
+
+    version: str
+    root: str
+    findings: list[Finding]
+    diagnostics: list[Diagnostic]
+    stats: list[GraphStats]
+    sources: list[str]
+    summary: Summary = field(default_factory=Summary)
+    fixed: list[str] = field(default_factory=list)
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def exit_code(self, fail_on: Severity = "error") -> int:
+        """0 clean, 1 new failing findings, 2 the analysis was incomplete."""
+        if self.diagnostics:
+            return 2
+        failing = ("error",) if fail_on == "error" else ("error", "warning")
+        return 1 if any(f.new and f.severity in failing for f in self.findings) else 0
+
+
+def finding_id(type_: str, level: str, rule: str, nodes: list[str] | tuple[str, ...]) -> str:
+    """A stable identity from the finding type, level, rule and node ids: never from line
+    numbers or messages, so moving code or rewording a message keeps old findings old."""
+    import hashlib
+
+    key = "\x1f".join([type_, level, rule, *nodes])
+    return f"{type_}-{level}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"

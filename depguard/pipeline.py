@@ -1,0 +1,59 @@
+"""collect -> build -> analyse: one step a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from depguard import __version__, analysis, config, graph
+from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
+from depguard.sources import SOURCES
+from depguard.sources.files import is_excluded, relative
+
+
+def collect(project: config.Project) -> list[Fragment]:
+    """Read every configured source, or every source found under the root."""
+    root, cfg = project.root, project.config
+    fragments = []
+    if cfg.sources:
+        plan = [(entry.format, [root / p for p in entry.paths]) for entry in cfg.sources]
+    else:
+        plan = [(name, module.discover(root)) for name, module in SOURCES.items()]
+    for name, paths in plan:
+        missing = [p for p in paths if not p.exists()]
+        present = [p for p in paths if p.exists()]
+        fragment = SOURCES[name].collect(present, root, tuple(cfg.exclude)) if present else \
+            Fragment(name)
+        where = project.config_file.name if project.config_file else "config"
+        for path in missing:
+            if not is_excluded(relative(path, root), cfg.exclude):
+                fragment.diagnostics.append(Diagnostic(
+                    relative(path, root), 0, f"{name} source named in {where} does not exist"))
+        fragments.append(fragment)
+    return fragments
+
+
+def build(project: config.Project, fragments: list[Fragment]) -> tuple[graph.DependencyGraph,
+                                                                        list[Diagnostic]]:
+    cfg = project.config
+    return graph.build(fragments, config.layer_for(cfg), config.owner_for(cfg),
+                       config.edge_classifier(cfg),
+                       frozenset(layer.name for layer in cfg.layers))
+
+
+def run(path: Path, config_file: Path | None = None) -> tuple[Result, graph.DependencyGraph]:
+    """Everything `check` needs: the result and the graph it was computed on."""
+    project = config.open_project(path, config_file)
+    fragments = collect(project)
+    dependency_graph, problems = build(project, fragments)
+    findings = analysis.analyse(dependency_graph, project.config)
+    diagnostics = sorted({d for f in fragments for d in f.diagnostics} | set(problems),
+                         key=lambda d: (d.file, d.line, d.message))
+    stats = [GraphStats(level, dependency_graph.digraph(level).number_of_nodes(),
+                        dependency_graph.digraph(level).number_of_edges()) for level in LEVELS]
+    result = Result(
+        version=__version__, root=str(project.root), findings=findings,
+        diagnostics=diagnostics, stats=stats,
+        sources=sorted({f.source for f in fragments if f.files}),
+        summary=Summary(new=sum(1 for f in findings if f.new)),
+    )
+    return result, dependency_graph

@@ -1,0 +1,108 @@
+"""The text report for people: grouped by finding type, every hop with `file:line`.
+
+Colour only on a terminal, and never when NO_COLOR is set (rich decides both).
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.text import Text
+
+from depguard.model import Finding, Hop, Result
+from depguard.report import Options, display
+
+HEADINGS = {"cycle": "Cycles", "layer": "Layer violations", "forbidden": "Forbidden dependencies"}
+BADGES = {"error": ("ERROR", "bold white on red"), "warning": ("WARN", "bold black on yellow")}
+SHOWN_WITNESSES = 3
+
+
+def render(result: Result, options: Options) -> str:
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=options.color, no_color=not options.color,
+                      width=options.width, highlight=False, soft_wrap=True)
+    by_id = {f.id: f for f in result.findings}
+    for finding_type, heading in HEADINGS.items():
+        group = [f for f in result.findings if f.type == finding_type and f.new]
+        if group:
+            console.print(Text(heading, style="bold underline"))
+            for finding in group:
+                _finding(console, finding, by_id)
+            console.print()
+    if result.diagnostics:
+        console.print(Text("Input problems (the analysis is incomplete)", style="bold red"))
+        for diagnostic in result.diagnostics:
+            console.print(Text(f"  {diagnostic}"))
+        console.print()
+    if result.summary.baselined:
+        console.print(f"{result.summary.baselined} known findings hidden, --no-baseline to show")
+    console.print(Text(_summary(result), style="bold"))
+    return out.getvalue()
+
+
+def _finding(console: Console, finding: Finding, by_id: dict[str, Finding]) -> None:
+    label, style = BADGES[finding.severity]
+    line = Text(" ")
+    line.append(f" {label} ", style=style)
+    line.append(f" {finding.type} ({finding.level} level): ", style="bold")
+    line.append(finding.message)
+    console.print(line)
+    for number, witness in enumerate(finding.witnesses[:SHOWN_WITNESSES]):
+        if number:
+            console.print(Text("   or:", style="dim"))
+        _witness(console, witness)
+    hidden = len(finding.witnesses) - SHOWN_WITNESSES
+    if hidden > 0:
+        console.print(Text(f"   ... {hidden} more witness cycles in --format json", style="dim"))
+    if finding.type == "cycle":
+        for u, v in finding.cut:
+            why = next((by_id[r].message.split(": ", 1)[-1] for r in finding.related
+                        if r in by_id and by_id[r].nodes == [u, v]), "")
+            lead = "cut here" if finding.severity == "error" else "closed by"
+            console.print(Text(f"   {lead}: {display(u)} -> {display(v)}"
+                               + (f" ({why})" if why else ""), style="cyan"))
+        capped = finding.details.get("witnesses_capped")
+        if capped:
+            console.print(Text(f"   (witnesses capped; {finding.details.get('cyclic_edges')} "
+                               "cyclic edges in this component)", style="dim"))
+
+
+def _witness(console: Console, hops: list[Hop]) -> None:
+    width_source = max(len(display(h.source)) for h in hops)
+    width_target = max(len(display(h.target)) for h in hops)
+    located = [(h, h.evidence[0] if h.evidence else None) for h in hops]
+    width_where = max((len(e.location()) for _, e in located if e), default=0)
+    for hop, evidence in located:
+        row = Text(f"   {display(hop.source):<{width_source}} -> "
+                   f"{display(hop.target):<{width_target}}  ")
+        if evidence is None:
+            row.append("(no evidence)", style="dim")
+        else:
+            row.append(f"{evidence.location():<{width_where}}", style="magenta")
+            row.append(f"  {evidence.text}")
+            if len(hop.evidence) > 1:
+                row.append(f"  (+{len(hop.evidence) - 1} more)", style="dim")
+        if hop.edge_class != "hard":
+            row.append(f"  [{hop.edge_class}]", style="yellow")
+        console.print(row)
+
+
+def _summary(result: Result) -> str:
+    shown = [f for f in result.findings if f.new]
+    errors = sum(1 for f in shown if f.severity == "error")
+    warnings = len(shown) - errors
+    parts = [_plural(errors, "error"), _plural(warnings, "warning")]
+    for stat in result.stats:
+        if stat.nodes:
+            parts.append(f"{stat.level} level: {_plural(stat.nodes, 'node')} and "
+                         f"{_plural(stat.edges, 'edge')}")
+    sources = ", ".join(result.sources) or "no sources"
+    text = ", ".join(parts) + f" from {sources}"
+    if result.diagnostics:
+        text += f"; {_plural(len(result.diagnostics), 'input problem')}"
+    return text
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

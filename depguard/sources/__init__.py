@@ -1,0 +1,15 @@
+"""Sources turn input files into fragments (nodes, edges, diagnostics).
+
+A source is a module with `collect(paths, root, exclude) -> Fragment` and
+`discover(root) -> paths` for zero-config runs; a new format is one module and one line.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from depguard.sources import services
+
+SOURCES: dict[str, ModuleType] = {
+    "services": services,
+}

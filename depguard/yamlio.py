@@ -1,0 +1,178 @@
+"""Safe YAML loading that remembers where every key and item was written.
+
+Every YAML reader in depguard (config, manifests, descriptors) goes through here, so
+they all get the same guarantees: no arbitrary tags, duplicate keys refused, alias
+bombs refused before anything walks them, and `file:line` on every error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C parser is several times faster; the pure one is always there
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _BaseLoader = yaml.SafeLoader
+
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class YamlError(Exception):
+    """A file that cannot be read as YAML; carries the 1-based line."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        super().__init__(f"{file}:{line}: {message}")
+        self.file = file
+        self.line = line
+        self.message = message
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that knows its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    """A sequence that knows its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    def construct_line_map(self, node: yaml.MappingNode) -> Iterator[LineDict]:
+        data = LineDict()
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        yield data
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise YamlError("", line, f"duplicate key {key!r} (first at line {seen[key]})")
+                seen[key] = line
+        data.update(self.construct_mapping(node))
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = self.construct_object(key_node)
+                data.key_lines.setdefault(key, key_node.start_mark.line + 1)
+
+    def construct_line_seq(self, node: yaml.SequenceNode) -> Iterator[LineList]:
+        data = LineList()
+        data.line = node.start_mark.line + 1
+        data.item_lines = [item.start_mark.line + 1 for item in node.value]
+        yield data
+        data.extend(self.construct_sequence(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_seq)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Nodes the document would have with every alias expanded (memoised, iterative)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        if children_done or not children:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            sizes[id(node)] = total
+            if total > MAX_EXPANDED_NODES:
+                return total
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text (a BOM allowed); undecodable bytes name their line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise YamlError(file, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
+
+
+def read_text(path: Path, file: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise YamlError(file, 0, f"cannot read: {exc.strerror or exc}") from None
+    text = decode(data, file)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise YamlError(file, line, "contains a NUL byte: not a text file")
+    return text
+
+
+def load_all(text: str, file: str) -> list[tuple[Any, int]]:
+    """Every document of a YAML stream, each with the line it starts on."""
+    loader = _Loader(text)
+    docs: list[tuple[Any, int]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node said there was one
+                break
+            if _expanded_size(node) > MAX_EXPANDED_NODES:
+                raise YamlError(
+                    file,
+                    node.start_mark.line + 1,
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (alias bomb?)",
+                )
+            docs.append((loader.construct_document(node), node.start_mark.line + 1))
+    except YamlError as exc:
+        raise YamlError(file, exc.line, exc.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlError(file, line, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(file, 0, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise YamlError(file, 0, "YAML nested too deeply") from None
+    finally:
+        loader.dispose()
+    return docs
+
+
+def load_one(text: str, file: str) -> Any:
+    """A single-document YAML file (None when empty)."""
+    docs = load_all(text, file)
+    if len(docs) > 1:
+        raise YamlError(file, docs[1][1], "expected one YAML document, found several")
+    return docs[0][0] if docs else None
+
+
+def line_of(data: Any, path: tuple[Any, ...]) -> int:
+    """The line of the deepest value along `path` that the YAML tree knows."""
+    line = getattr(data, "line", 0)
+    node = data
+    for part in path:
+        if isinstance(node, LineDict) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_lines[part]
+            node = node[part]
+        else:
+            break
+    return line
