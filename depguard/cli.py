@@ -8,17 +8,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from depguard import __version__
 
 app = typer.Typer(
-    name="depguard", no_args_is_help=True, add_completion=False,
-    pretty_exceptions_enable=False, rich_markup_mode=None,
+    name="depguard",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Find dependency cycles and layer violations across code, manifests and "
-         "deployment descriptors.",
+    "deployment descriptors.",
 )
 
 
@@ -44,11 +47,13 @@ class FailOn(str, Enum):
 
 
 PathArg = Annotated[Path, typer.Argument(help="Project folder (default: here).")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c",  # noqa: UP007
-                                                   help="Config file (default: found from "
-                                                        "PATH upwards).")]
-OutputOpt = Annotated[Optional[str], typer.Option("--output", "-o",  # noqa: UP007
-                                                  help="Write here instead of stdout.")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Config file (default: found from PATH upwards)."),
+]
+OutputOpt = Annotated[
+    str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+]
 
 
 @contextmanager
@@ -76,8 +81,11 @@ def _errors() -> Iterator[None]:
     except Exception as exc:  # a crash: one line, the traceback only when asked for
         if os.environ.get("DEPGUARD_DEBUG"):
             raise
-        typer.echo(f"depguard: internal error: {type(exc).__name__}: {exc} "
-                   "(set DEPGUARD_DEBUG=1 for a traceback)", err=True)
+        typer.echo(
+            f"depguard: internal error: {type(exc).__name__}: {exc} "
+            "(set DEPGUARD_DEBUG=1 for a traceback)",
+            err=True,
+        )
         raise typer.Exit(2) from None
 
 
@@ -100,12 +108,13 @@ def check(
 
         result, _ = pipeline.run(path, config)
         width = os.get_terminal_size().columns if _color(output) else 100
-        text = report.render(format.value, result, report.Options(color=_color(output),
-                                                                  width=width))
+        text = report.render(
+            format.value, result, report.Options(color=_color(output), width=width)
+        )
         write_output(output, text)
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)
-    raise typer.Exit(result.exit_code(fail_on.value))  # type: ignore[arg-type]
+    raise typer.Exit(result.exit_code("warning" if fail_on is FailOn.warning else "error"))
 
 
 @app.command()
@@ -122,8 +131,9 @@ def graph(
         from depguard.fsutil import write_output
 
         result, dependency_graph = pipeline.run(path, config)
-        write_output(output, diagram.render(format.value, dependency_graph, level.value,
-                                            result.findings))
+        write_output(
+            output, diagram.render(format.value, dependency_graph, level.value, result.findings)
+        )
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)
     raise typer.Exit(2 if result.diagnostics else 0)
@@ -147,8 +157,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """depguard: keep a system free of dependency cycles and upward dependencies."""
 

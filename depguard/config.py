@@ -60,8 +60,9 @@ class SourceEntry(_Model):
     def _one_format(self) -> SourceEntry:
         chosen = [name for name in type(self).model_fields if getattr(self, name) is not None]
         if len(chosen) != 1:
-            raise PydanticCustomError("one_source", "name exactly one source format, e.g. "
-                                      "'services: services.yaml'")
+            raise PydanticCustomError(
+                "one_source", "name exactly one source format, e.g. 'services: services.yaml'"
+            )
         return self
 
     @property
@@ -115,10 +116,13 @@ class EdgeRule(_Model):
 
 
 class CycleOptions(_Model):
-    count: tuple[EdgeClass, ...] = Field(("hard",), description="edge classes that close an "
-                                         "error cycle")
-    warn: tuple[EdgeClass, ...] = Field(("soft", "telemetry", "monitoring"),
-                                        description="further classes that close a warning cycle")
+    count: tuple[EdgeClass, ...] = Field(
+        ("hard",), description="edge classes that close an error cycle"
+    )
+    warn: tuple[EdgeClass, ...] = Field(
+        ("soft", "telemetry", "monitoring"),
+        description="further classes that close a warning cycle",
+    )
     witnesses_per_component: StrictInt = Field(10, ge=1, le=1000)
     levels: tuple[Literal["module", "service"], ...] = ("module", "service")
 
@@ -217,11 +221,16 @@ def _load_chain(path: Path, root: Path, seen: list[Path]) -> list[_Loaded]:
     for index, name in enumerate(config.extends):
         base = _resolve_extends(name, path.parent)
         if base is None:
-            line = yamlio.line_of(raw, ("extends", index) if isinstance(
-                raw.get("extends"), list) else ("extends",))
+            line = yamlio.line_of(
+                raw, ("extends", index) if isinstance(raw.get("extends"), list) else ("extends",)
+            )
             known = ", ".join(rule_set_names())
-            raise ConfigError([f"{shown}:{line}: extends: unknown rule set {name!r} "
-                               f"(known: {known}; or give a path to a YAML file)"])
+            raise ConfigError(
+                [
+                    f"{shown}:{line}: extends: unknown rule set {name!r} "
+                    f"(known: {known}; or give a path to a YAML file)"
+                ]
+            )
         chain.extend(_load_chain(base, root, [*seen, path.resolve()]))
     chain.append(_Loaded(path, shown, raw, config))
     return chain
@@ -252,8 +261,12 @@ def _read_raw(path: Path, shown: str) -> Any:
     except yamlio.YamlError as exc:
         raise ConfigError([str(exc)]) from None
     if raw is None:
-        raise ConfigError([f"{shown}:1: the config is empty: expected a mapping with keys "
-                           "such as 'sources', 'layers', 'forbidden'"])
+        raise ConfigError(
+            [
+                f"{shown}:1: the config is empty: expected a mapping with keys "
+                "such as 'sources', 'layers', 'forbidden'"
+            ]
+        )
     if not isinstance(raw, dict):
         raise ConfigError([f"{shown}:1: expected a mapping at the top, got {validation.show(raw)}"])
     return raw
@@ -289,8 +302,9 @@ class _TomlLines(dict[str, Any]):
         self.lines = text.splitlines()
 
     def line_for(self, loc: tuple[Any, ...]) -> int:
-        start = next((i for i, s in enumerate(self.lines) if s.strip().startswith(
-            "[tool.depguard")), 0)
+        start = next(
+            (i for i, s in enumerate(self.lines) if s.strip().startswith("[tool.depguard")), 0
+        )
         found = start
         for part in loc:
             if not isinstance(part, str):
@@ -298,7 +312,8 @@ class _TomlLines(dict[str, Any]):
             for i in range(found, len(self.lines)):
                 stripped = self.lines[i].strip()
                 if stripped.startswith((f"{part} ", f"{part}=", f'"{part}"')) or (
-                        stripped.startswith("[") and stripped.rstrip("]").endswith(f".{part}")):
+                    stripped.startswith("[") and stripped.rstrip("]").endswith(f".{part}")
+                ):
                     found = i
                     break
         return found + 1
@@ -309,17 +324,7 @@ def _validate(raw: Any, shown: str) -> Config:
         return Config.model_validate(raw)
     except ValidationError as exc:
         line_for = raw.line_for if isinstance(raw, _TomlLines) else None
-        raise ConfigError(validation.error_lines(exc, raw, shown, _all_field_names(),
-                                                 line_for)) from None
-
-
-def _all_field_names() -> list[str]:
-    names: set[str] = set()
-    for model in (Config, SourceEntry, ServiceFacts, Layer, Forbidden, EdgeMatch, EdgeRule,
-                  CycleOptions):
-        for name, info in model.model_fields.items():
-            names.add(info.alias or name)
-    return sorted(names)
+        raise ConfigError(validation.error_lines(exc, raw, shown, Config, line_for)) from None
 
 
 _REPLACE = ("sources", "exclude", "layers", "cycles", "baseline")
@@ -345,22 +350,30 @@ def _check_references(part: _Loaded, merged: Config) -> list[str]:
     def check(selectors: Iterable[str], loc: tuple[Any, ...]) -> None:
         for index, selector in enumerate(selectors):
             where = (*loc, index)
-            line = (part.raw.line_for(where) if isinstance(part.raw, _TomlLines)
-                    else yamlio.line_of(part.raw, where))
+            line = (
+                part.raw.line_for(where)
+                if isinstance(part.raw, _TomlLines)
+                else yamlio.line_of(part.raw, where)
+            )
             crumb = validation.breadcrumb(where)
             if ":" in selector and not selector.startswith(SELECTOR_PREFIXES):
                 prefix = selector.split(":", 1)[0]
-                problems.append(f"{part.shown}:{line}: {crumb}: unknown selector {prefix!r}: "
-                                f"use a name, a glob, 'layer:NAME' or 'label:KEY=VALUE'")
+                problems.append(
+                    f"{part.shown}:{line}: {crumb}: unknown selector {prefix!r}: "
+                    f"use a name, a glob, 'layer:NAME' or 'label:KEY=VALUE'"
+                )
             elif selector.startswith("layer:") and selector[6:] not in known:
                 close = difflib.get_close_matches(selector[6:], sorted(known), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(f"{part.shown}:{line}: {crumb}: unknown layer "
-                                f"{selector[6:]!r}{hint}; layers are: "
-                                f"{', '.join(sorted(known)) or 'none defined'}")
+                problems.append(
+                    f"{part.shown}:{line}: {crumb}: unknown layer "
+                    f"{selector[6:]!r}{hint}; layers are: "
+                    f"{', '.join(sorted(known)) or 'none defined'}"
+                )
             elif selector.startswith("label:") and "=" not in selector:
-                problems.append(f"{part.shown}:{line}: {crumb}: a label selector reads "
-                                "'label:KEY=VALUE'")
+                problems.append(
+                    f"{part.shown}:{line}: {crumb}: a label selector reads 'label:KEY=VALUE'"
+                )
 
     for i, rule in enumerate(part.config.forbidden):
         check(rule.from_, ("forbidden", i, "from"))
@@ -375,8 +388,9 @@ def _check_references(part: _Loaded, merged: Config) -> list[str]:
     for service, facts in part.config.services.items():
         if facts.layer is not None and facts.layer not in known:
             line = yamlio.line_of(part.raw, ("services", service, "layer"))
-            problems.append(f"{part.shown}:{line}: services.{service}.layer: unknown layer "
-                            f"{facts.layer!r}")
+            problems.append(
+                f"{part.shown}:{line}: services.{service}.layer: unknown layer {facts.layer!r}"
+            )
     return problems
 
 
@@ -445,8 +459,11 @@ def layer_for(config: Config) -> Callable[[Node], str | None]:
 
 def owner_for(config: Config) -> Callable[[str], str | None]:
     """The service that owns a module, from the services' `code` patterns."""
-    table = [(pattern, service) for service, facts in sorted(config.services.items())
-             for pattern in facts.code]
+    table = [
+        (pattern, service)
+        for service, facts in sorted(config.services.items())
+        for pattern in facts.code
+    ]
 
     def owner(module: str) -> str | None:
         best: tuple[int, str] | None = None
@@ -486,11 +503,14 @@ def edge_classifier(config: Config) -> Callable[[Edge, Node, Node], Edge] | None
     def classify(edge: Edge, source: Node, target: Node) -> Edge:
         for rule in rules:
             m = rule.match
-            if ((m.from_ is None or name_matches(m.from_, source.name))
-                    and (m.to is None or name_matches(m.to, target.name))
-                    and (m.kind is None or fnmatch.fnmatchcase(edge.kind, m.kind))):
-                edge = replace(edge, kind=rule.kind or edge.kind,
-                               strength=rule.strength or edge.strength)
+            if (
+                (m.from_ is None or name_matches(m.from_, source.name))
+                and (m.to is None or name_matches(m.to, target.name))
+                and (m.kind is None or fnmatch.fnmatchcase(edge.kind, m.kind))
+            ):
+                edge = replace(
+                    edge, kind=rule.kind or edge.kind, strength=rule.strength or edge.strength
+                )
         return edge
 
     return classify

@@ -19,6 +19,7 @@ class DependencyGraph:
 
     def __init__(self) -> None:
         self.levels: dict[Level, nx.DiGraph] = {level: nx.DiGraph() for level in LEVELS}
+        self.layers: tuple[str, ...] = ()  # the rules' layer order, lowest first
 
     def digraph(self, level: Level) -> nx.DiGraph:
         return self.levels[level]
@@ -37,8 +38,9 @@ class DependencyGraph:
         if graph.has_edge(edge.source, edge.target):
             graph.edges[edge.source, edge.target]["edge"].merge(edge)
         else:
-            graph.add_edge(edge.source, edge.target, edge=replace(edge,
-                                                                  evidence=sorted(edge.evidence)))
+            graph.add_edge(
+                edge.source, edge.target, edge=replace(edge, evidence=sorted(edge.evidence))
+            )
 
     def node(self, node_id_: str) -> Node:
         for graph in self.levels.values():
@@ -66,6 +68,12 @@ class DependencyGraph:
         for _, _, data in self.levels[level].edges(data=True):
             yield data["edge"]
 
+    def layer_sort_key(self, layer: str | None) -> tuple[int, str]:
+        """Lowest layer first, unknown layers after, no layer last."""
+        if layer is None:
+            return (len(self.layers) + 1, "")
+        return (self.layers.index(layer) if layer in self.layers else len(self.layers), layer)
+
     def replace_node(self, node: Node) -> None:
         self.levels[level_of_kind(node.kind)].nodes[node.id]["node"] = node
 
@@ -76,7 +84,7 @@ def _merge_nodes(old: Node, new: Node) -> Node:
         old,
         layer=old.layer or new.layer,
         service=old.service or new.service,
-        labels=tuple(sorted(dict(new.labels) | dict(old.labels))),
+        labels=tuple(sorted((dict(new.labels) | dict(old.labels)).items())),
         entrypoint=old.entrypoint or new.entrypoint,
         declared_in=old.declared_in or new.declared_in,
     )
@@ -85,12 +93,16 @@ def _merge_nodes(old: Node, new: Node) -> Node:
 EdgeRule = Callable[[Edge, Node, Node], Edge]
 
 
-def build(fragments: Iterable[Fragment], layer_for: Callable[[Node], str | None],
-          owner_for: Callable[[str], str | None],
-          classify: EdgeRule | None = None,
-          known_layers: frozenset[str] = frozenset()) -> tuple[DependencyGraph, list[Diagnostic]]:
+def build(
+    fragments: Iterable[Fragment],
+    layer_for: Callable[[Node], str | None],
+    owner_for: Callable[[str], str | None],
+    classify: EdgeRule | None = None,
+    layers: tuple[str, ...] = (),
+) -> tuple[DependencyGraph, list[Diagnostic]]:
     """Merge fragments, assign layers and owners, lift module edges onto services."""
     graph = DependencyGraph()
+    graph.layers = layers
     fragments = list(fragments)
     for fragment in fragments:
         for node in fragment.nodes:
@@ -102,11 +114,14 @@ def build(fragments: Iterable[Fragment], layer_for: Callable[[Node], str | None]
     _lift(graph)
     if classify is not None:
         _classify(graph, classify)
-    return graph, _unknown_layers(fragments, known_layers)
+    return graph, _unknown_layers(fragments, frozenset(layers))
 
 
-def _assign(graph: DependencyGraph, layer_for: Callable[[Node], str | None],
-            owner_for: Callable[[str], str | None]) -> None:
+def _assign(
+    graph: DependencyGraph,
+    layer_for: Callable[[Node], str | None],
+    owner_for: Callable[[str], str | None],
+) -> None:
     for node in graph.nodes("service"):
         graph.replace_node(replace(node, layer=layer_for(node)))
     for node in graph.nodes("module"):
@@ -130,16 +145,24 @@ def _lift(graph: DependencyGraph) -> None:
         for owner in (source, target):
             if not graph.has_node(node_id("service", owner)):
                 graph.add_node(Node(id=node_id("service", owner), kind="service", name=owner))
-        graph.add_edge(replace(edge, source=node_id("service", source),
-                               target=node_id("service", target), kind="import"), "service")
+        graph.add_edge(
+            replace(
+                edge,
+                source=node_id("service", source),
+                target=node_id("service", target),
+                kind="import",
+            ),
+            "service",
+        )
 
 
 def _classify(graph: DependencyGraph, classify: EdgeRule) -> None:
     for level in LEVELS:
         digraph = graph.digraph(level)
         for u, v, data in digraph.edges(data=True):
-            data["edge"] = classify(data["edge"], digraph.nodes[u]["node"],
-                                    digraph.nodes[v]["node"])
+            data["edge"] = classify(
+                data["edge"], digraph.nodes[u]["node"], digraph.nodes[v]["node"]
+            )
 
 
 def _unknown_layers(fragments: list[Fragment], known: frozenset[str]) -> list[Diagnostic]:
@@ -151,7 +174,12 @@ def _unknown_layers(fragments: list[Fragment], known: frozenset[str]) -> list[Di
     for fragment in fragments:
         for node in fragment.nodes:
             if node.layer and node.layer not in known and node.declared_in is not None:
-                problems.append(Diagnostic(node.declared_in.file, node.declared_in.line,
-                                           f"{node.name}: unknown layer {node.layer!r} (layers: "
-                                           f"{', '.join(sorted(known))})"))
+                problems.append(
+                    Diagnostic(
+                        node.declared_in.file,
+                        node.declared_in.line,
+                        f"{node.name}: unknown layer {node.layer!r} (layers: "
+                        f"{', '.join(sorted(known))})",
+                    )
+                )
     return problems

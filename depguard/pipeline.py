@@ -21,23 +21,32 @@ def collect(project: config.Project) -> list[Fragment]:
     for name, paths in plan:
         missing = [p for p in paths if not p.exists()]
         present = [p for p in paths if p.exists()]
-        fragment = SOURCES[name].collect(present, root, tuple(cfg.exclude)) if present else \
-            Fragment(name)
+        fragment = (
+            SOURCES[name].collect(present, root, tuple(cfg.exclude)) if present else Fragment(name)
+        )
         where = project.config_file.name if project.config_file else "config"
         for path in missing:
             if not is_excluded(relative(path, root), cfg.exclude):
-                fragment.diagnostics.append(Diagnostic(
-                    relative(path, root), 0, f"{name} source named in {where} does not exist"))
+                fragment.diagnostics.append(
+                    Diagnostic(
+                        relative(path, root), 0, f"{name} source named in {where} does not exist"
+                    )
+                )
         fragments.append(fragment)
     return fragments
 
 
-def build(project: config.Project, fragments: list[Fragment]) -> tuple[graph.DependencyGraph,
-                                                                        list[Diagnostic]]:
+def build(
+    project: config.Project, fragments: list[Fragment]
+) -> tuple[graph.DependencyGraph, list[Diagnostic]]:
     cfg = project.config
-    return graph.build(fragments, config.layer_for(cfg), config.owner_for(cfg),
-                       config.edge_classifier(cfg),
-                       frozenset(layer.name for layer in cfg.layers))
+    return graph.build(
+        fragments,
+        config.layer_for(cfg),
+        config.owner_for(cfg),
+        config.edge_classifier(cfg),
+        tuple(layer.name for layer in cfg.layers),
+    )
 
 
 def run(path: Path, config_file: Path | None = None) -> tuple[Result, graph.DependencyGraph]:
@@ -46,13 +55,24 @@ def run(path: Path, config_file: Path | None = None) -> tuple[Result, graph.Depe
     fragments = collect(project)
     dependency_graph, problems = build(project, fragments)
     findings = analysis.analyse(dependency_graph, project.config)
-    diagnostics = sorted({d for f in fragments for d in f.diagnostics} | set(problems),
-                         key=lambda d: (d.file, d.line, d.message))
-    stats = [GraphStats(level, dependency_graph.digraph(level).number_of_nodes(),
-                        dependency_graph.digraph(level).number_of_edges()) for level in LEVELS]
+    diagnostics = sorted(
+        {d for f in fragments for d in f.diagnostics} | set(problems),
+        key=lambda d: (d.file, d.line, d.message),
+    )
+    stats = [
+        GraphStats(
+            level,
+            dependency_graph.digraph(level).number_of_nodes(),
+            dependency_graph.digraph(level).number_of_edges(),
+        )
+        for level in LEVELS
+    ]
     result = Result(
-        version=__version__, root=str(project.root), findings=findings,
-        diagnostics=diagnostics, stats=stats,
+        version=__version__,
+        root=str(project.root),
+        findings=findings,
+        diagnostics=diagnostics,
+        stats=stats,
         sources=sorted({f.source for f in fragments if f.files}),
         summary=Summary(new=sum(1 for f in findings if f.new)),
     )

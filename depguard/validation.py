@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BeforeValidator, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from depguard import yamlio
@@ -34,8 +34,9 @@ def list_of(noun: str) -> BeforeValidator:
             return [value]
         if isinstance(value, list | tuple):
             return value
-        raise PydanticCustomError("list_of", "expected a list of {noun}, got {got}",
-                                  {"noun": noun, "got": show(value)})
+        raise PydanticCustomError(
+            "list_of", "expected a list of {noun}, got {got}", {"noun": noun, "got": show(value)}
+        )
 
     return BeforeValidator(check)
 
@@ -48,18 +49,54 @@ def breadcrumb(loc: Sequence[Any]) -> str:
 
 
 _EXPECTED = {
-    "string_type": "a string", "bool_type": "true or false", "int_type": "a whole number",
-    "int_parsing": "a whole number", "dict_type": "a mapping", "model_type": "a mapping",
-    "model_attributes_type": "a mapping", "tuple_type": "a list", "list_type": "a list",
-    "float_type": "a number", "bool_parsing": "true or false", "int_from_float": "a whole number",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "int_from_float": "a whole number",
 }
+
+
+def keys_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """The keys the model allows at `loc` (a path into the data), for "did you mean"."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            break
+        field = next(
+            (f for name, f in current.model_fields.items() if part in (name, f.alias)), None
+        )
+        if field is None:  # a list index or a mapping key (a service name): same model
+            continue
+        current = _inner_model(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(f.alias or name for name, f in current.model_fields.items())
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model inside Optional[...], tuple[...], dict[str, ...] or Annotated[...]."""
+    stack = [annotation]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return item
+        stack.extend(get_args(item))
+    return None
 
 
 def describe(err: Any, known_keys: Sequence[str]) -> str:
     kind, given = err["type"], err.get("input")
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
-        close = difflib.get_close_matches(key, list(known_keys), n=1)
+        close = difflib.get_close_matches(key, list(known_keys), n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return f"unknown key {key!r}{hint}"
     if kind == "missing":
@@ -78,17 +115,33 @@ def clean_loc(loc: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or "(" in p)))
 
 
-def error_lines(exc: ValidationError, raw: Any, shown: str, known_keys: Sequence[str],
-                line_for: Callable[[tuple[Any, ...]], int] | None = None,
-                prefix: tuple[Any, ...] = ()) -> list[str]:
-    """One line per error, unions collapsed to their most telling branch, sorted by line."""
+def errors(
+    exc: ValidationError,
+    raw: Any,
+    model: type[BaseModel],
+    line_for: Callable[[tuple[Any, ...]], int] | None = None,
+) -> list[tuple[int, str]]:
+    """(line, "breadcrumb: message") per error, one per place, sorted by line.
+
+    A value that fails every branch of a union gives pydantic one error per branch;
+    only the most telling one is kept.
+    """
     seen: dict[tuple[Any, ...], tuple[int, str]] = {}
     for err in exc.errors():
         loc = clean_loc(err["loc"])
         line = line_for(loc) if line_for else yamlio.line_of(raw, loc)
-        text = describe(err, known_keys)
-        # a value that fails every branch of a union gives one error per branch: keep one
+        text = describe(err, keys_at(model, loc[:-1]))
         if loc not in seen or err["type"] in ("list_of", "extra_forbidden"):
-            seen[loc] = (line, text)
-    return [f"{shown}:{line}: {breadcrumb((*prefix, *loc))}: {text}"
-            for loc, (line, text) in sorted(seen.items(), key=lambda kv: (kv[1][0], str(kv[0])))]
+            seen[loc] = (line, f"{breadcrumb(loc)}: {text}")
+    return sorted(seen.values())
+
+
+def error_lines(
+    exc: ValidationError,
+    raw: Any,
+    shown: str,
+    model: type[BaseModel],
+    line_for: Callable[[tuple[Any, ...]], int] | None = None,
+) -> list[str]:
+    """`file:line: breadcrumb: message`, one line per error."""
+    return [f"{shown}:{line}: {text}" for line, text in errors(exc, raw, model, line_for)]

@@ -23,8 +23,16 @@ def analyse(graph: DependencyGraph, config: Config) -> list[Finding]:
         findings += find_violations(graph, level, config)
         findings += find_forbidden(graph, level, config)
     _link(findings)
-    return sorted(findings, key=lambda f: (TYPE_ORDER[f.type], SEVERITY_ORDER[f.severity],
-                                           f.level != "service", f.message, f.id))
+    return sorted(
+        findings,
+        key=lambda f: (
+            TYPE_ORDER[f.type],
+            SEVERITY_ORDER[f.severity],
+            f.level != "service",
+            f.message,
+            f.id,
+        ),
+    )
 
 
 def _link(findings: list[Finding]) -> None:

@@ -18,31 +18,46 @@ from depguard.graph import DependencyGraph
 from depguard.model import Finding, Hop, Level, finding_id
 
 
-def cyclic_edges(graph: DependencyGraph, level: Level,
-                 classes: Collection[str]) -> dict[tuple[str, str], int]:
+def cyclic_edges(
+    graph: DependencyGraph, level: Level, classes: Collection[str]
+) -> dict[tuple[str, str], int]:
     """Edges inside a non-trivial component (or self-loops), mapped to a component number."""
     digraph = graph.digraph(level)
-    view = nx.subgraph_view(digraph, filter_edge=lambda u, v: (
-        digraph.edges[u, v]["edge"].edge_class in classes))
+    view = nx.subgraph_view(
+        digraph, filter_edge=lambda u, v: digraph.edges[u, v]["edge"].edge_class in classes
+    )
     component: dict[str, int] = {}
-    for index, members in enumerate(sorted(
-            (sorted(c) for c in nx.strongly_connected_components(view)))):
+    for index, members in enumerate(
+        sorted(sorted(c) for c in nx.strongly_connected_components(view))
+    ):
         for member in members:
             component[member] = index
-    return {(u, v): component[u] for u, v in view.edges
-            if component[u] == component[v] and (u != v or view.has_edge(u, u))}
+    return {
+        (u, v): component[u]
+        for u, v in view.edges
+        if component[u] == component[v] and (u != v or view.has_edge(u, u))
+    }
 
 
-def find_cycles(graph: DependencyGraph, level: Level, options: CycleOptions,
-                rank: dict[str, int]) -> list[Finding]:
+def find_cycles(
+    graph: DependencyGraph, level: Level, options: CycleOptions, rank: dict[str, int]
+) -> list[Finding]:
     counted = set(options.count)
     hard = cyclic_edges(graph, level, counted)
-    findings = [_finding(graph, level, edges, set(), options, rank, "error")
-                for edges in _by_component(hard)]
+    findings = [
+        _finding(graph, level, edges, set(), options, rank, "error")
+        for edges in _by_component(hard)
+    ]
     if options.warn:
         wider = cyclic_edges(graph, level, counted | set(options.warn))
+        digraph = graph.digraph(level)
         for edges in _by_component(wider):
-            closing = {e for e in edges if e not in hard}
+            # the component is new or larger only thanks to edges of a warn class
+            closing = {
+                e
+                for e in edges
+                if e not in hard and digraph.edges[e]["edge"].edge_class not in counted
+            }
             if closing:
                 findings.append(_finding(graph, level, edges, closing, options, rank, "warning"))
     return findings
@@ -55,9 +70,15 @@ def _by_component(cyclic: dict[tuple[str, str], int]) -> list[list[tuple[str, st
     return [sorted(edges) for _, edges in sorted(groups.items())]
 
 
-def _finding(graph: DependencyGraph, level: Level, edges: list[tuple[str, str]],
-             closing: set[tuple[str, str]], options: CycleOptions, rank: dict[str, int],
-             severity: str) -> Finding:
+def _finding(
+    graph: DependencyGraph,
+    level: Level,
+    edges: list[tuple[str, str]],
+    closing: set[tuple[str, str]],
+    options: CycleOptions,
+    rank: dict[str, int],
+    severity: str,
+) -> Finding:
     digraph = graph.digraph(level)
     members = sorted({n for edge in edges for n in edge})
     edge_set = set(edges)
@@ -70,8 +91,10 @@ def _finding(graph: DependencyGraph, level: Level, edges: list[tuple[str, str]],
         order = upward + [e for e in edges if e not in upward]
         cut = upward
     cycles = shortest_cycles(adj, order, options.witnesses_per_component)
-    witnesses = [[_hop(graph, level, a, b) for a, b in zip(cycle, cycle[1:], strict=False)]
-                 for cycle in cycles]
+    witnesses = [
+        [_hop(graph, level, a, b) for a, b in zip(cycle, cycle[1:], strict=False)]
+        for cycle in cycles
+    ]
     names = [graph.node(n).name for n in members]
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     rule = "cycle" if severity == "error" else "cycle-soft"
@@ -79,24 +102,40 @@ def _finding(graph: DependencyGraph, level: Level, edges: list[tuple[str, str]],
         message = f"{len(members)} {level}s in a cycle: {shown}"
     else:
         classes = sorted({digraph.edges[e]["edge"].edge_class for e in closing})
-        message = (f"{len(members)} {level}s in a cycle closed only through "
-                   f"{' and '.join(classes)} edges: {shown}")
+        message = (
+            f"{len(members)} {level}s in a cycle closed only through "
+            f"{' and '.join(classes)} edges: {shown}"
+        )
     return Finding(
         id=finding_id("cycle", level, rule, members),
-        type="cycle", level=level, severity=severity,  # type: ignore[arg-type]
-        rule=rule, nodes=members, message=message, witnesses=witnesses,
+        type="cycle",
+        level=level,
+        severity=severity,  # type: ignore[arg-type]
+        rule=rule,
+        nodes=members,
+        message=message,
+        witnesses=witnesses,
         cut=cut,
-        details={"members": names, "cyclic_edges": len(edges),
-                 "witnesses_capped": len(cycles) >= options.witnesses_per_component,
-                 "closing": sorted(f"{u} -> {v}" for u, v in closing)},
+        details={
+            "members": names,
+            "cyclic_edges": len(edges),
+            "witnesses_capped": len(cycles) >= options.witnesses_per_component,
+            "closing": sorted(f"{u} -> {v}" for u, v in closing),
+        },
     )
 
 
-def _is_upward(graph: DependencyGraph, level: Level, edge: tuple[str, str],
-               rank: dict[str, int]) -> bool:
+def _is_upward(
+    graph: DependencyGraph, level: Level, edge: tuple[str, str], rank: dict[str, int]
+) -> bool:
     source, target = (graph.node(n).layer for n in edge)
-    return (source is not None and target is not None and source in rank and target in rank
-            and rank[source] < rank[target])
+    return (
+        source is not None
+        and target is not None
+        and source in rank
+        and target in rank
+        and rank[source] < rank[target]
+    )
 
 
 def _hop(graph: DependencyGraph, level: Level, source: str, target: str) -> Hop:

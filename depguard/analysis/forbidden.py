@@ -50,8 +50,7 @@ def _layer(node: Node) -> str | None:
     return node.layer
 
 
-def _finding(graph: DependencyGraph, level: Level, rule: Forbidden,
-             chain: list[str]) -> Finding:
+def _finding(graph: DependencyGraph, level: Level, rule: Forbidden, chain: list[str]) -> Finding:
     hops = []
     for u, v in zip(chain, chain[1:], strict=False):
         edge = graph.edge(level, u, v)
@@ -60,8 +59,13 @@ def _finding(graph: DependencyGraph, level: Level, rule: Forbidden,
     how = "through " + names if len(chain) > 2 else names
     return Finding(
         id=finding_id("forbidden", level, rule.name, [chain[0], chain[-1]]),
-        type="forbidden", level=level, severity=rule.severity, rule=rule.name,
-        nodes=[chain[0], chain[-1]], message=f"{rule.name}: {how}", witnesses=[hops],
+        type="forbidden",
+        level=level,
+        severity=rule.severity,
+        rule=rule.name,
+        nodes=[chain[0], chain[-1]],
+        message=f"{rule.name}: {how}",
+        witnesses=[hops],
         cut=[(chain[0], chain[1])],
         details={"transitive": rule.transitive, "chain_length": len(chain) - 1},
     )

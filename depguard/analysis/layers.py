@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from depguard.config import Config, Layer, name_matches
 from depguard.graph import DependencyGraph
-from depguard.model import Edge, Finding, Hop, Level, Node, finding_id
+from depguard.model import Edge, Finding, Hop, Level, Node, Severity, finding_id
 
 RULE = "layers"
 
@@ -23,11 +23,13 @@ def find_violations(graph: DependencyGraph, level: Level, config: Config) -> lis
             continue
         assert source.layer is not None and target.layer is not None
         if rank[source.layer] < rank[target.layer]:
-            why = (f"layer {source.layer} must not depend on higher layer {target.layer}")
+            why = f"layer {source.layer} must not depend on higher layer {target.layer}"
             findings.append(_finding(level, edge, source, target, why, "upward"))
-        elif (source.layer == target.layer and layers[source.layer].independent
-              and _member(source, layers[source.layer]) != _member(target,
-                                                                   layers[target.layer])):
+        elif (
+            source.layer == target.layer
+            and layers[source.layer].independent
+            and _member(source, layers[source.layer]) != _member(target, layers[target.layer])
+        ):
             why = f"layer {source.layer} is independent: its members must not depend on each other"
             findings.append(_finding(level, edge, source, target, why, "independent"))
     return findings
@@ -40,21 +42,27 @@ def _member(node: Node, layer: Layer) -> str:
     if node.kind == "module":
         for pattern in layer.match:
             if pattern.endswith(".*") and name_matches(pattern, node.name):
-                rest = node.name[len(pattern) - 1:]
+                rest = node.name[len(pattern) - 1 :]
                 return pattern[:-1] + rest.split(".", 1)[0] if rest else pattern[:-2]
     return node.id
 
 
-def _finding(level: Level, edge: Edge, source: Node, target: Node, why: str,
-             kind: str) -> Finding:
-    severity = "error" if edge.edge_class == "hard" else "warning"
+def _finding(level: Level, edge: Edge, source: Node, target: Node, why: str, kind: str) -> Finding:
+    severity: Severity = "error" if edge.edge_class == "hard" else "warning"
     return Finding(
         id=finding_id("layer", level, RULE, [source.id, target.id]),
-        type="layer", level=level, severity=severity, rule=RULE,
+        type="layer",
+        level=level,
+        severity=severity,
+        rule=RULE,
         nodes=[source.id, target.id],
         message=f"{source.name} ({source.layer}) -> {target.name} ({target.layer}): {why}",
         witnesses=[[Hop(edge.source, edge.target, tuple(edge.evidence), edge.edge_class)]],
         cut=[edge.key],
-        details={"violation": kind, "source_layer": source.layer,
-                 "target_layer": target.layer, "edge_class": edge.edge_class},
+        details={
+            "violation": kind,
+            "source_layer": source.layer,
+            "target_layer": target.layer,
+            "edge_class": edge.edge_class,
+        },
     )

@@ -10,13 +10,15 @@ import networkx as nx
 Adjacency = dict[str, list[str]]
 
 
-def adjacency(graph: nx.DiGraph, keep: Callable[[str, str], bool],
-              members: set[str] | None = None) -> Adjacency:
+def adjacency(
+    graph: nx.DiGraph, keep: Callable[[str, str], bool], members: set[str] | None = None
+) -> Adjacency:
     """Sorted successor lists over the edges `keep` accepts (within `members` if given)."""
     adj: Adjacency = {}
     for u in graph.nodes if members is None else members:
-        adj[u] = sorted(v for v in graph.successors(u)
-                        if (members is None or v in members) and keep(u, v))
+        adj[u] = sorted(
+            v for v in graph.successors(u) if (members is None or v in members) and keep(u, v)
+        )
     return adj
 
 
@@ -49,8 +51,9 @@ def canonical(cycle: list[str]) -> tuple[str, ...]:
     return tuple(cycle[start:] + cycle[:start])
 
 
-def shortest_cycles(adj: Adjacency, edges: Iterable[tuple[str, str]], cap: int,
-                    budget: int | None = None) -> list[list[str]]:
+def shortest_cycles(
+    adj: Adjacency, edges: Iterable[tuple[str, str]], cap: int, budget: int | None = None
+) -> list[list[str]]:
     """For each edge in order, a shortest cycle through it, deduplicated by rotation.
 
     Each cycle is `[u, v, ..., u]`. One BFS per distinct edge head, cached; at most `cap`

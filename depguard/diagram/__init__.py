@@ -20,11 +20,22 @@ def render(name: str, graph: DependencyGraph, level: Level, findings: list[Findi
     return text
 
 
-def marked_edges(findings: list[Finding], level: Level) -> tuple[set[tuple[str, str]],
-                                                                  set[tuple[str, str]]]:
+def marked_edges(
+    findings: list[Finding], level: Level
+) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     """Edges on an error cycle's witnesses, and edges that violate a layer or rule."""
-    cyclic = {(h.source, h.target) for f in findings if f.type == "cycle" and f.level == level
-              and f.severity == "error" for w in f.witnesses for h in w}
-    violating = {(h.source, h.target) for f in findings if f.type != "cycle"
-                 and f.level == level and f.severity == "error" for w in f.witnesses for h in w}
+    cyclic = {
+        (h.source, h.target)
+        for f in findings
+        if f.type == "cycle" and f.level == level and f.severity == "error"
+        for w in f.witnesses
+        for h in w
+    }
+    violating = {
+        (h.source, h.target)
+        for f in findings
+        if f.type != "cycle" and f.level == level and f.severity == "error"
+        for w in f.witnesses
+        for h in w
+    }
     return cyclic, violating

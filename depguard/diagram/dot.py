@@ -10,13 +10,16 @@ from depguard.model import Finding, Level
 
 
 def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str:
-    dot = graphviz.Digraph(name=f"depguard_{level}", graph_attr={"rankdir": "BT"},
-                           node_attr={"shape": "box", "fontname": "Helvetica"})
+    dot = graphviz.Digraph(
+        name=f"depguard_{level}",
+        graph_attr={"rankdir": "BT"},
+        node_attr={"shape": "box", "fontname": "Helvetica"},
+    )
     cyclic, violating = marked_edges(findings, level)
     by_layer: dict[str | None, list[str]] = {}
     for node in graph.nodes(level):
         by_layer.setdefault(node.layer, []).append(node.id)
-    for layer in sorted(by_layer, key=lambda name: (name is None, name or "")):
+    for layer in sorted(by_layer, key=graph.layer_sort_key):
         members = by_layer[layer]
         if layer is None:
             for node_id in members:
@@ -27,7 +30,7 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
             for node_id in members:
                 cluster.node(node_id, graph.node(node_id).name)
     for edge in graph.edges(level):
-        attrs = {}
+        attrs: dict[str, str] = {}
         if edge.key in cyclic:
             attrs.update(color="red", penwidth="2.5")
         elif edge.key in violating:
@@ -37,4 +40,5 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
         if edge.evidence:
             attrs["tooltip"] = "; ".join(e.location() for e in edge.evidence[:5])
         dot.edge(edge.source, edge.target, **attrs)
-    return dot.source
+    source: str = dot.source
+    return source

@@ -23,7 +23,7 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
     by_layer: dict[str | None, list[str]] = {}
     for node in graph.nodes(level):
         by_layer.setdefault(node.layer, []).append(node.id)
-    for layer in sorted(by_layer, key=lambda name: (name is None, name or "")):
+    for layer in sorted(by_layer, key=graph.layer_sort_key):
         indent = "    "
         if layer is not None:
             lines.append(f"    subgraph {_ident('layer:' + layer)}[{_label(layer)}]")

@@ -15,14 +15,19 @@ def to_data(result: Result) -> dict[str, Any]:
     return {
         "version": result.version,
         "format": FORMAT_VERSION,
-        "summary": {"new": result.summary.new, "baselined": result.summary.baselined,
-                    "fixed": result.summary.fixed, "errors": errors,
-                    "warnings": len(result.findings) - errors,
-                    "diagnostics": len(result.diagnostics)},
+        "summary": {
+            "new": result.summary.new,
+            "baselined": result.summary.baselined,
+            "fixed": result.summary.fixed,
+            "errors": errors,
+            "warnings": len(result.findings) - errors,
+            "diagnostics": len(result.diagnostics),
+        },
         "findings": [_finding(f) for f in result.findings],
         "fixed": list(result.fixed),
-        "diagnostics": [{"file": d.file, "line": d.line, "message": d.message}
-                        for d in result.diagnostics],
+        "diagnostics": [
+            {"file": d.file, "line": d.line, "message": d.message} for d in result.diagnostics
+        ],
         "graph": {s.level: {"nodes": s.nodes, "edges": s.edges} for s in result.stats},
         "sources": list(result.sources),
     }
@@ -30,17 +35,28 @@ def to_data(result: Result) -> dict[str, Any]:
 
 def _finding(f: Finding) -> dict[str, Any]:
     return {
-        "id": f.id, "type": f.type, "level": f.level, "severity": f.severity, "new": f.new,
-        "rule": f.rule, "nodes": list(f.nodes), "message": f.message,
+        "id": f.id,
+        "type": f.type,
+        "level": f.level,
+        "severity": f.severity,
+        "new": f.new,
+        "rule": f.rule,
+        "nodes": list(f.nodes),
+        "message": f.message,
         "witnesses": [[_hop(h) for h in w] for w in f.witnesses],
-        "cut": [list(edge) for edge in f.cut], "related": sorted(f.related),
+        "cut": [list(edge) for edge in f.cut],
+        "related": sorted(f.related),
         "details": f.details,
     }
 
 
 def _hop(hop: Hop) -> dict[str, Any]:
-    return {"source": hop.source, "target": hop.target, "class": hop.edge_class,
-            "evidence": [_evidence(e) for e in hop.evidence]}
+    return {
+        "source": hop.source,
+        "target": hop.target,
+        "class": hop.edge_class,
+        "evidence": [_evidence(e) for e in hop.evidence],
+    }
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:
@@ -53,21 +69,45 @@ def render(result: Result, options: object = None) -> str:
 
 def from_data(data: dict[str, Any]) -> Result:
     """A saved JSON result, back as a Result (KeyError/TypeError on a wrong shape)."""
-    findings = [Finding(
-        id=f["id"], type=f["type"], level=f["level"], severity=f["severity"], rule=f["rule"],
-        nodes=list(f["nodes"]), message=f["message"], new=bool(f["new"]),
-        witnesses=[[Hop(h["source"], h["target"], tuple(Evidence(**e) for e in h["evidence"]),
-                        h.get("class", "hard")) for h in w] for w in f["witnesses"]],
-        cut=[(u, v) for u, v in f.get("cut", [])], related=list(f.get("related", [])),
-        details=dict(f.get("details", {})),
-    ) for f in data["findings"]]
+    findings = [
+        Finding(
+            id=f["id"],
+            type=f["type"],
+            level=f["level"],
+            severity=f["severity"],
+            rule=f["rule"],
+            nodes=list(f["nodes"]),
+            message=f["message"],
+            new=bool(f["new"]),
+            witnesses=[
+                [
+                    Hop(
+                        h["source"],
+                        h["target"],
+                        tuple(Evidence(**e) for e in h["evidence"]),
+                        h.get("class", "hard"),
+                    )
+                    for h in w
+                ]
+                for w in f["witnesses"]
+            ],
+            cut=[(u, v) for u, v in f.get("cut", [])],
+            related=list(f.get("related", [])),
+            details=dict(f.get("details", {})),
+        )
+        for f in data["findings"]
+    ]
     summary = data["summary"]
     return Result(
-        version=data["version"], root="", findings=findings,
-        diagnostics=[Diagnostic(d["file"], d["line"], d["message"])
-                     for d in data.get("diagnostics", [])],
-        stats=[GraphStats(level, s["nodes"], s["edges"])  # type: ignore[arg-type]
-               for level, s in data.get("graph", {}).items()],
+        version=data["version"],
+        root="",
+        findings=findings,
+        diagnostics=[
+            Diagnostic(d["file"], d["line"], d["message"]) for d in data.get("diagnostics", [])
+        ],
+        stats=[
+            GraphStats(level, s["nodes"], s["edges"]) for level, s in data.get("graph", {}).items()
+        ],
         sources=list(data.get("sources", [])),
         summary=Summary(summary["new"], summary["baselined"], summary["fixed"]),
         fixed=list(data.get("fixed", [])),

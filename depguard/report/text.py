@@ -20,8 +20,14 @@ SHOWN_WITNESSES = 3
 
 def render(result: Result, options: Options) -> str:
     out = io.StringIO()
-    console = Console(file=out, force_terminal=options.color, no_color=not options.color,
-                      width=options.width, highlight=False, soft_wrap=True)
+    console = Console(
+        file=out,
+        force_terminal=options.color,
+        no_color=not options.color,
+        width=options.width,
+        highlight=False,
+        soft_wrap=True,
+    )
     by_id = {f.id: f for f in result.findings}
     for finding_type, heading in HEADINGS.items():
         group = [f for f in result.findings if f.type == finding_type and f.new]
@@ -57,15 +63,30 @@ def _finding(console: Console, finding: Finding, by_id: dict[str, Finding]) -> N
         console.print(Text(f"   ... {hidden} more witness cycles in --format json", style="dim"))
     if finding.type == "cycle":
         for u, v in finding.cut:
-            why = next((by_id[r].message.split(": ", 1)[-1] for r in finding.related
-                        if r in by_id and by_id[r].nodes == [u, v]), "")
+            why = next(
+                (
+                    by_id[r].message.split(": ", 1)[-1]
+                    for r in finding.related
+                    if r in by_id and by_id[r].nodes == [u, v]
+                ),
+                "",
+            )
             lead = "cut here" if finding.severity == "error" else "closed by"
-            console.print(Text(f"   {lead}: {display(u)} -> {display(v)}"
-                               + (f" ({why})" if why else ""), style="cyan"))
+            console.print(
+                Text(
+                    f"   {lead}: {display(u)} -> {display(v)}" + (f" ({why})" if why else ""),
+                    style="cyan",
+                )
+            )
         capped = finding.details.get("witnesses_capped")
         if capped:
-            console.print(Text(f"   (witnesses capped; {finding.details.get('cyclic_edges')} "
-                               "cyclic edges in this component)", style="dim"))
+            console.print(
+                Text(
+                    f"   (witnesses capped; {finding.details.get('cyclic_edges')} "
+                    "cyclic edges in this component)",
+                    style="dim",
+                )
+            )
 
 
 def _witness(console: Console, hops: list[Hop]) -> None:
@@ -74,8 +95,9 @@ def _witness(console: Console, hops: list[Hop]) -> None:
     located = [(h, h.evidence[0] if h.evidence else None) for h in hops]
     width_where = max((len(e.location()) for _, e in located if e), default=0)
     for hop, evidence in located:
-        row = Text(f"   {display(hop.source):<{width_source}} -> "
-                   f"{display(hop.target):<{width_target}}  ")
+        row = Text(
+            f"   {display(hop.source):<{width_source}} -> {display(hop.target):<{width_target}}  "
+        )
         if evidence is None:
             row.append("(no evidence)", style="dim")
         else:
@@ -95,8 +117,10 @@ def _summary(result: Result) -> str:
     parts = [_plural(errors, "error"), _plural(warnings, "warning")]
     for stat in result.stats:
         if stat.nodes:
-            parts.append(f"{stat.level} level: {_plural(stat.nodes, 'node')} and "
-                         f"{_plural(stat.edges, 'edge')}")
+            parts.append(
+                f"{stat.level} level: {_plural(stat.nodes, 'node')} and "
+                f"{_plural(stat.edges, 'edge')}"
+            )
     sources = ", ".join(result.sources) or "no sources"
     text = ", ".join(parts) + f" from {sources}"
     if result.diagnostics:

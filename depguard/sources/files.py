@@ -17,12 +17,15 @@ def relative(path: Path, root: Path) -> str:
 
 
 def is_excluded(shown: str, exclude: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatchcase(shown, pattern) or fnmatch.fnmatchcase(shown + "/", pattern)
-               for pattern in exclude)
+    return any(
+        fnmatch.fnmatchcase(shown, pattern) or fnmatch.fnmatchcase(shown + "/", pattern)
+        for pattern in exclude
+    )
 
 
-def walk(paths: Iterable[Path], root: Path, suffixes: tuple[str, ...],
-         exclude: Iterable[str] = ()) -> list[Path]:
+def walk(
+    paths: Iterable[Path], root: Path, suffixes: tuple[str, ...], exclude: Iterable[str] = ()
+) -> list[Path]:
     """Files under `paths` whose names end in `suffixes`, in a stable order.
 
     A folder is walked without following symbolic links to folders, so a link loop can
@@ -38,11 +41,13 @@ def walk(paths: Iterable[Path], root: Path, suffixes: tuple[str, ...],
             continue
         for folder, dirs, names in os.walk(path):
             here = Path(folder)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                             and not is_excluded(relative(here / d, root), exclude))
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and not is_excluded(relative(here / d, root), exclude)
+            )
             for name in names:
                 candidate = here / name
-                if name.endswith(suffixes) and not is_excluded(relative(candidate, root),
-                                                               exclude):
+                if name.endswith(suffixes) and not is_excluded(relative(candidate, root), exclude):
                     found.add(candidate)
     return sorted(found, key=lambda p: relative(p, root))

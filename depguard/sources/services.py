@@ -51,12 +51,6 @@ class Manifest(_Model):
     resources: dict[str, Annotated[Service, Field()]] = Field(default_factory=dict)
 
 
-def _known_keys() -> list[str]:
-    keys = {info.alias or name for model in (Dependency, Service, Manifest)
-            for name, info in model.model_fields.items()}
-    return sorted(keys | {"resource"})
-
-
 def discover(root: Path) -> list[Path]:
     return [root / name for name in DISCOVER if (root / name).exists()]
 
@@ -86,8 +80,11 @@ def collect(paths: list[Path], root: Path, exclude: tuple[str, ...] = ()) -> Fra
 
 def _validate(raw: Any, shown: str, fragment: Fragment) -> Manifest | None:
     if not isinstance(raw, dict):
-        fragment.diagnostics.append(Diagnostic(shown, getattr(raw, "line", 1),
-                                               f"expected a mapping, got {validation.show(raw)}"))
+        fragment.diagnostics.append(
+            Diagnostic(
+                shown, getattr(raw, "line", 1), f"expected a mapping, got {validation.show(raw)}"
+            )
+        )
         return None
     single = "name" in raw and "services" not in raw
     try:
@@ -98,39 +95,50 @@ def _validate(raw: Any, shown: str, fragment: Fragment) -> Manifest | None:
             return Manifest(services={service.name: service})
         return Manifest.model_validate(raw)
     except ValidationError as exc:
-        for line in validation.error_lines(exc, raw, shown, _known_keys()):
-            file, number, message = line.split(":", 2)
-            fragment.diagnostics.append(Diagnostic(file, int(number), message.strip()))
+        model = Service if single else Manifest
+        for line, text in validation.errors(exc, raw, model):
+            fragment.diagnostics.append(Diagnostic(shown, line, text))
     except ValueError:
-        fragment.diagnostics.append(Diagnostic(shown, raw.line, "name: expected a string"))
+        line = yamlio.line_of(raw, ("name",))
+        fragment.diagnostics.append(Diagnostic(shown, line, "name: expected a service name"))
     return None
 
 
-def _add(manifest: Manifest, raw: Any, shown: str, resources: set[str],
-         fragment: Fragment) -> None:
+def _add(manifest: Manifest, raw: Any, shown: str, resources: set[str], fragment: Fragment) -> None:
     single = "name" in raw and "services" not in raw
     for section, kind in (("services", "service"), ("resources", "resource")):
         for name, facts in getattr(manifest, section).items():
             loc: tuple[Any, ...] = () if single else (section, name)
             line = yamlio.line_of(raw, loc) or 1
-            fragment.nodes.append(Node(
-                id=node_id(kind, name), kind=kind, name=name, layer=facts.layer,
-                labels=tuple(sorted(facts.labels.items())), entrypoint=facts.entrypoint,
-                declared_in=Evidence(shown, line, f"{section[:-1]} {name}", SOURCE),
-            ))
+            fragment.nodes.append(
+                Node(
+                    id=node_id(kind, name),
+                    kind=kind,
+                    name=name,
+                    layer=facts.layer,
+                    labels=tuple(sorted(facts.labels.items())),
+                    entrypoint=facts.entrypoint,
+                    declared_in=Evidence(shown, line, f"{section[:-1]} {name}", SOURCE),
+                )
+            )
             for index, dep in enumerate(facts.depends_on):
                 where = (*loc, "depends_on", index)
-                fragment.edges.append(_edge(node_id(kind, name), dep, resources, shown,
-                                            yamlio.line_of(raw, where)))
+                fragment.edges.append(
+                    _edge(node_id(kind, name), dep, resources, shown, yamlio.line_of(raw, where))
+                )
 
 
-def _edge(source: str, dep: str | Dependency, resources: set[str], shown: str,
-          line: int) -> Edge:
+def _edge(source: str, dep: str | Dependency, resources: set[str], shown: str, line: int) -> Edge:
     if isinstance(dep, str):
-        dep = Dependency(service=dep)
+        dep = Dependency(on=dep)
     is_resource = isinstance(dep, ResourceDependency) or dep.on in resources
     target = node_id("resource" if is_resource else "service", dep.on)
     strength = dep.strength or ("soft" if dep.optional else "hard")
     text = dep.note or f"depends_on {dep.on}"
-    return Edge(source, target, kind=dep.kind, strength=strength,
-                evidence=[Evidence(shown, line, text, SOURCE)])
+    return Edge(
+        source,
+        target,
+        kind=dep.kind,
+        strength=strength,
+        evidence=[Evidence(shown, line, text, SOURCE)],
+    )

@@ -1,0 +1,46 @@
+"""Shared helpers: the repository's paths and a CLI runner that keeps stderr apart."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from typer.testing import CliRunner
+
+from depguard.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., object]:
+    """Run `depguard ARGS` in-process; returns the click Result (stdout, stderr apart)."""
+    runner = CliRunner()
+
+    def run(*args: str, cwd: Path | None = None) -> object:
+        old = Path.cwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a dedented file under tmp_path and return its path."""
+
+    def put(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return put

@@ -1,0 +1,228 @@
+"""The command line end to end, on the bundled examples and on broken configs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, REPO
+
+BROKEN = EXAMPLES / "cloud-control-plane"
+FIXED = EXAMPLES / "cloud-control-plane-fixed"
+Run = Callable[..., Any]
+
+
+def test_check_on_the_broken_example_fails_and_names_the_loops(run_cli: Run) -> None:
+    result = run_cli("check", BROKEN)
+    assert result.exit_code == 1
+    out = result.stdout
+    # the console / cloud API loop, every hop with file:line evidence
+    assert "console   -> cloud-api  services.yaml:11  console calls the API for every page" in out
+    assert "cloud-api -> auth       services.yaml:24" in out
+    assert "auth      -> console    services.yaml:41" in out
+    # the scheduler bootstrap loop
+    assert "scheduler          -> cloud-api           services.yaml:48" in out
+    assert "container-platform -> scheduler           services.yaml:56" in out
+    assert (
+        "cut here: scheduler -> cloud-api (layer platform must not depend on higher layer api)"
+        in out
+    )
+    # the status page rule
+    assert "status page stays out of the core: status-page -> cloud-api" in out
+    assert result.stderr == ""
+
+
+def test_check_on_the_fixed_example_passes_with_the_telemetry_warning(run_cli: Run) -> None:
+    result = run_cli("check", FIXED)
+    assert result.exit_code == 0
+    assert "0 errors, 2 warnings" in result.stdout
+    assert "closed only through monitoring and telemetry edges" in result.stdout
+
+
+def test_fail_on_warning_makes_warnings_fail(run_cli: Run) -> None:
+    assert run_cli("check", FIXED, "--fail-on", "warning").exit_code == 1
+
+
+def test_json_report_has_the_design_keys(run_cli: Run) -> None:
+    result = run_cli("check", BROKEN, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert {"version", "summary", "findings"} <= data.keys()
+    assert {"new", "baselined", "fixed"} <= data["summary"].keys()
+    for finding in data["findings"]:
+        assert {
+            "id",
+            "type",
+            "level",
+            "severity",
+            "new",
+            "nodes",
+            "witnesses",
+            "message",
+        } <= finding.keys()
+        assert finding["type"] in ("cycle", "layer", "forbidden")
+        for witness in finding["witnesses"]:
+            for hop in witness:
+                assert {"source", "target", "evidence"} <= hop.keys()
+                assert all({"file", "line", "text", "source"} <= e.keys() for e in hop["evidence"])
+    types = sorted({(f["type"], f["severity"]) for f in data["findings"]})
+    assert types == [
+        ("cycle", "error"),
+        ("cycle", "warning"),
+        ("forbidden", "error"),
+        ("layer", "error"),
+        ("layer", "warning"),
+    ]
+
+
+def test_graph_json_is_sorted_with_the_design_keys(run_cli: Run) -> None:
+    result = run_cli("graph", BROKEN, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["level"] == "service"
+    ids = [n["id"] for n in data["nodes"]]
+    assert ids == sorted(ids)
+    assert all({"id", "kind", "name", "layer", "service"} <= n.keys() for n in data["nodes"])
+    pairs = [(e["source"], e["target"]) for e in data["edges"]]
+    assert pairs == sorted(pairs)
+    assert all(
+        {"source", "target", "kind", "strength", "typing_only", "deferred", "evidence"} <= e.keys()
+        for e in data["edges"]
+    )
+
+
+@pytest.mark.parametrize("fmt, marker", [("dot", "digraph"), ("mermaid", "flowchart BT")])
+def test_graph_text_formats(run_cli: Run, fmt: str, marker: str) -> None:
+    result = run_cli("graph", BROKEN, "--format", fmt)
+    assert result.exit_code == 0 and result.stdout.startswith(marker)
+
+
+def test_output_file_is_written_whole(run_cli: Run, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    result = run_cli("check", BROKEN, "--format", "json", "--output", target)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert json.loads(target.read_text())["summary"]["errors"] == 4
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "depguard", "check", str(FIXED)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "0 errors" in done.stdout
+
+
+def test_unknown_format_is_a_usage_error(run_cli: Run) -> None:
+    result = run_cli("check", BROKEN, "--format", "yaml")
+    assert result.exit_code == 2
+    assert "yaml" in result.stderr
+
+
+def test_missing_path_exits_2_with_one_line(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("check", tmp_path / "nope")
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'nope'}:0: no such file or folder\n"
+
+
+# ---------------------------------------------------------------- bad configs: exit 2, one
+# line per problem naming file and line, never a traceback
+
+BAD_CONFIGS = {
+    "unknown key": (
+        "sources:\n  - services: services.yaml\nlayerz: []\n",
+        "depguard.yaml:3: layerz: unknown key 'layerz' (did you mean 'layers'?)",
+    ),
+    "wrong type": (
+        "layers:\n  - name: a\n  - name: b\n    match: 3\n",
+        "depguard.yaml:4: layers[1].match: expected a list of patterns, got 3",
+    ),
+    "unknown layer in a rule": (
+        "layers:\n  - name: api\nforbidden:\n  - name: r\n    from: [x]\n    to: ['layer:apj']\n",
+        "depguard.yaml:6: forbidden[0].to[0]: unknown layer 'apj' (did you mean 'api'?); "
+        "layers are: api",
+    ),
+    "YAML syntax error": (
+        "layers: [\n  - name: a\n",
+        "depguard.yaml:2: YAML syntax error: did not find expected node content",
+    ),
+    "empty file": (
+        "",
+        "depguard.yaml:1: the config is empty: expected a mapping with keys such "
+        "as 'sources', 'layers', 'forbidden'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
+def test_bad_config_exits_2_with_file_and_line(run_cli: Run, tmp_path: Path, case: str) -> None:
+    text, expected = BAD_CONFIGS[case]
+    (tmp_path / "depguard.yaml").write_text(text)
+    (tmp_path / "services.yaml").write_text("services: {}\n")
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == expected + "\n"
+
+
+def test_missing_config_file_exits_2(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("check", tmp_path, "--config", tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'nope.yaml'}:0: config file not found\n"
+
+
+def test_a_missing_source_is_a_diagnostic_and_exits_2(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "depguard.yaml").write_text("sources:\n  - services: gone.yaml\n")
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 2
+    assert "gone.yaml:0: services source named in depguard.yaml does not exist" in result.stderr
+
+
+def test_a_broken_manifest_is_reported_and_the_rest_still_checked(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "a.yaml").write_text("name: a\ndepends_on: [b]\n")
+    (tmp_path / "services" / "b.yaml").write_text("name: b\ndepends_on: [a]\n")
+    (tmp_path / "services" / "c.yaml").write_text("name: c\ndepends_on: [\n")
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 2
+    assert "2 services in a cycle: a, b" in result.stdout
+    assert result.stderr.startswith("services/c.yaml:3: YAML syntax error")
+
+
+def test_zero_config_reads_services_yaml(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "services.yaml").write_text(
+        "services:\n  a: {depends_on: [b]}\n  b: {depends_on: [a]}\n"
+    )
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 1
+    assert "a -> b  services.yaml:2" in result.stdout
+
+
+def test_config_in_pyproject_is_found(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.depguard]\nextends = "cloud-control-plane"\n'
+        'sources = [{services = "services.yaml"}]\n'
+    )
+    (tmp_path / "services.yaml").write_text(
+        "services:\n  scheduler: {depends_on: [cloud-api]}\n  cloud-api: {}\n"
+    )
+    result = run_cli("check", tmp_path)
+    assert result.exit_code == 1
+    assert "scheduler (platform) -> cloud-api (api)" in result.stdout
+
+
+def test_version(run_cli: Run) -> None:
+    result = run_cli("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("depguard ")

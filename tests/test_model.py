@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from depguard.model import Edge, Evidence, Finding, Result, finding_id
+
+
+def test_finding_ids_come_from_nodes_and_rule_only() -> None:
+    a = finding_id("cycle", "service", "cycle", ["service:a", "service:b"])
+    assert a == finding_id("cycle", "service", "cycle", ["service:a", "service:b"])
+    assert a != finding_id("cycle", "module", "cycle", ["service:a", "service:b"])
+    assert a.startswith("cycle-service-")
+
+
+def test_merging_edges_keeps_every_piece_of_evidence_once() -> None:
+    edge = Edge("a", "b", typing_only=True, evidence=[Evidence("x.py", 2)])
+    edge.merge(Edge("a", "b", evidence=[Evidence("x.py", 2), Evidence("y.py", 1)]))
+    assert edge.evidence == [Evidence("x.py", 2), Evidence("y.py", 1)]
+    assert edge.typing_only is False
+
+
+def test_edge_class() -> None:
+    assert Edge("a", "b").edge_class == "hard"
+    assert Edge("a", "b", strength="soft").edge_class == "soft"
+    assert Edge("a", "b", kind="telemetry").edge_class == "telemetry"
+    assert Edge("a", "b", typing_only=True).edge_class == "typing"
+
+
+def _result(*severities: str, diagnostics: int = 0) -> Result:
+    from depguard.model import Diagnostic
+
+    findings = [
+        Finding(
+            id=str(i),
+            type="cycle",
+            level="service",
+            severity=s,  # type: ignore
+            rule="cycle",
+            nodes=[],
+            message="",
+        )
+        for i, s in enumerate(severities)
+    ]
+    return Result("0", "", findings, [Diagnostic("f", 1, "bad")] * diagnostics, [], [])
+
+
+def test_exit_codes() -> None:
+    assert _result().exit_code() == 0
+    assert _result("warning").exit_code() == 0
+    assert _result("warning").exit_code("warning") == 1
+    assert _result("error").exit_code() == 1
+    assert _result("error", diagnostics=1).exit_code() == 2
