@@ -22,21 +22,18 @@ def cyclic_edges(
     graph: DependencyGraph, level: Level, classes: Collection[str]
 ) -> dict[tuple[str, str], int]:
     """Edges inside a non-trivial component (or self-loops), mapped to a component number."""
-    digraph = graph.digraph(level)
-    view = nx.subgraph_view(
-        digraph, filter_edge=lambda u, v: digraph.edges[u, v]["edge"].edge_class in classes
-    )
+    kept = [
+        (u, v)
+        for u, v, edge in graph.digraph(level).edges(data="edge")
+        if edge.edge_class in classes
+    ]
+    counted = nx.DiGraph(kept)  # a plain copy: filtered views cost several lookups an edge
     component: dict[str, int] = {}
-    for index, members in enumerate(
-        sorted(sorted(c) for c in nx.strongly_connected_components(view))
-    ):
+    components = sorted(sorted(c) for c in nx.strongly_connected_components(counted))
+    for index, members in enumerate(components):
         for member in members:
             component[member] = index
-    return {
-        (u, v): component[u]
-        for u, v in view.edges
-        if component[u] == component[v] and (u != v or view.has_edge(u, u))
-    }
+    return {(u, v): component[u] for u, v in kept if component[u] == component[v]}
 
 
 def find_cycles(
@@ -48,8 +45,9 @@ def find_cycles(
         _finding(graph, level, edges, set(), options, rank, "error")
         for edges in _by_component(hard)
     ]
-    if options.warn:
-        wider = cyclic_edges(graph, level, counted | set(options.warn))
+    warn = set(options.warn) - counted
+    if warn and any(e.edge_class in warn for e in graph.iter_edges(level)):
+        wider = cyclic_edges(graph, level, counted | warn)
         digraph = graph.digraph(level)
         for edges in _by_component(wider):
             # the component is new or larger only thanks to edges of a warn class
@@ -88,7 +86,8 @@ def _finding(
         # a warning is about the edges that close it: witnesses and advice start there
         order, cut = sorted(closing), sorted(closing)
     else:
-        order = upward + [e for e in edges if e not in upward]
+        upward_set = set(upward)
+        order = upward + [e for e in edges if e not in upward_set]
         cut = upward
     cycles = shortest_cycles(adj, order, options.witnesses_per_component)
     witnesses = [
