@@ -48,7 +48,7 @@ Paths = Annotated[tuple[str, ...], validation.list_of("paths")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class SourceEntry(_Model):
@@ -163,18 +163,31 @@ def find_config(start: Path) -> Path | None:
             if (folder / name).is_file():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.depguard" in _read_quietly(pyproject):
+        if pyproject.is_file() and _has_depguard_table(pyproject):
             return pyproject
         if (folder / ".git").exists():
             return None
     return None
 
 
-def _read_quietly(path: Path) -> str:
+def _has_depguard_table(path: Path) -> bool:
+    """A [tool.depguard] table; a pyproject that cannot be parsed counts if it names one,
+    so that its syntax error is reported rather than the config silently skipped."""
+    import tomllib
+
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return ""
+        return False
+    if "tool.depguard" not in text:
+        return False
+    try:
+        return "depguard" in tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return any(
+            line.strip().startswith(("[tool.depguard", "[[tool.depguard"))
+            for line in text.splitlines()
+        )
 
 
 # ---------------------------------------------------------------- loading
@@ -200,7 +213,7 @@ class _Loaded:
 
 def load(path: Path, root: Path | None = None) -> Config:
     """Load a config file and everything it extends; raise ConfigError with every problem."""
-    loaded = _load_chain(path, root or path.parent, [])
+    loaded = _load_chain(path, root or path.parent)
     merged = Config()
     for part in loaded:
         merged = _merge(merged, part.config)
@@ -211,40 +224,45 @@ def load(path: Path, root: Path | None = None) -> Config:
     return merged
 
 
-def _load_chain(path: Path, root: Path, seen: list[Path]) -> list[_Loaded]:
+def _load_chain(path: Path, root: Path, seen: tuple[Path, ...] = ()) -> list[_Loaded]:
     shown = _shown(path, root)
-    if path.resolve() in seen:
-        raise ConfigError([f"{shown}:1: extends: circular extends ({path.name} again)"])
     raw = _read_raw(path, shown)
     config = _validate(raw, shown)
     chain: list[_Loaded] = []
+    here = (*seen, path.resolve())
     for index, name in enumerate(config.extends):
+        where = ("extends", index) if isinstance(raw.get("extends"), list) else ("extends",)
+        line = _line(raw, where)
         base = _resolve_extends(name, path.parent)
         if base is None:
-            line = yamlio.line_of(
-                raw, ("extends", index) if isinstance(raw.get("extends"), list) else ("extends",)
-            )
-            known = ", ".join(rule_set_names())
-            raise ConfigError(
-                [
-                    f"{shown}:{line}: extends: unknown rule set {name!r} "
-                    f"(known: {known}; or give a path to a YAML file)"
-                ]
-            )
-        chain.extend(_load_chain(base, root, [*seen, path.resolve()]))
+            raise ConfigError([f"{shown}:{line}: extends: {_why_unresolved(name, path.parent)}"])
+        if base.resolve() in here:
+            raise ConfigError([f"{shown}:{line}: extends: circular extends ({name} again)"])
+        chain.extend(_load_chain(base, root, here))
     chain.append(_Loaded(path, shown, raw, config))
     return chain
+
+
+def _why_unresolved(name: str, here: Path) -> str:
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return f"file not found: {name}"
+    known = ", ".join(rule_set_names())
+    return f"unknown rule set {name!r} (known: {known}; or give a path to a YAML file)"
+
+
+def _line(raw: Any, loc: tuple[Any, ...]) -> int:
+    return raw.line_for(loc) if isinstance(raw, _TomlLines) else yamlio.line_of(raw, loc)
 
 
 def _shown(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return path.resolve().as_posix()
 
 
 def _resolve_extends(name: str, here: Path) -> Path | None:
-    if name.endswith((".yaml", ".yml")):
+    if name.endswith((".yaml", ".yml")) or "/" in name:
         candidate = here / name
         return candidate if candidate.is_file() else None
     candidate = rules_dir() / f"{name}.yaml"
@@ -302,17 +320,23 @@ class _TomlLines(dict[str, Any]):
         self.lines = text.splitlines()
 
     def line_for(self, loc: tuple[Any, ...]) -> int:
-        start = next(
+        """Follow keys down the text; a list index picks the n-th `[[...]]` table."""
+        found = next(
             (i for i, s in enumerate(self.lines) if s.strip().startswith("[tool.depguard")), 0
         )
-        found = start
-        for part in loc:
-            if not isinstance(part, str):
+        table = "tool.depguard"
+        for position, part in enumerate(loc):
+            if isinstance(part, int):
+                key = loc[position - 1] if position else None
+                headers = [i for i, s in enumerate(self.lines) if s.strip() == f"[[{table}.{key}]]"]
+                if part < len(headers):
+                    found = headers[part]
+                    table = f"{table}.{key}"
                 continue
             for i in range(found, len(self.lines)):
                 stripped = self.lines[i].strip()
                 if stripped.startswith((f"{part} ", f"{part}=", f'"{part}"')) or (
-                    stripped.startswith("[") and stripped.rstrip("]").endswith(f".{part}")
+                    stripped.startswith("[") and stripped.strip("[]").endswith(f".{part}")
                 ):
                     found = i
                     break
@@ -345,35 +369,35 @@ def _merge(base: Config, child: Config) -> Config:
 def _check_references(part: _Loaded, merged: Config) -> list[str]:
     """Selectors naming layers must name layers that exist once every file is merged."""
     known = {layer.name for layer in merged.layers}
-    problems = []
+    problems: list[tuple[int, str]] = []
 
     def check(selectors: Iterable[str], loc: tuple[Any, ...]) -> None:
         for index, selector in enumerate(selectors):
             where = (*loc, index)
-            line = (
-                part.raw.line_for(where)
-                if isinstance(part.raw, _TomlLines)
-                else yamlio.line_of(part.raw, where)
-            )
+            line = _line(part.raw, where)
             crumb = validation.breadcrumb(where)
             if ":" in selector and not selector.startswith(SELECTOR_PREFIXES):
                 prefix = selector.split(":", 1)[0]
                 problems.append(
-                    f"{part.shown}:{line}: {crumb}: unknown selector {prefix!r}: "
-                    f"use a name, a glob, 'layer:NAME' or 'label:KEY=VALUE'"
+                    (
+                        line,
+                        f"{crumb}: unknown selector {prefix!r}: "
+                        f"use a name, a glob, 'layer:NAME' or 'label:KEY=VALUE'",
+                    )
                 )
             elif selector.startswith("layer:") and selector[6:] not in known:
                 close = difflib.get_close_matches(selector[6:], sorted(known), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 problems.append(
-                    f"{part.shown}:{line}: {crumb}: unknown layer "
-                    f"{selector[6:]!r}{hint}; layers are: "
-                    f"{', '.join(sorted(known)) or 'none defined'}"
+                    (
+                        line,
+                        f"{crumb}: unknown layer "
+                        f"{selector[6:]!r}{hint}; layers are: "
+                        f"{', '.join(sorted(known)) or 'none defined'}",
+                    )
                 )
             elif selector.startswith("label:") and "=" not in selector:
-                problems.append(
-                    f"{part.shown}:{line}: {crumb}: a label selector reads 'label:KEY=VALUE'"
-                )
+                problems.append((line, f"{crumb}: a label selector reads 'label:KEY=VALUE'"))
 
     for i, rule in enumerate(part.config.forbidden):
         check(rule.from_, ("forbidden", i, "from"))
@@ -383,15 +407,13 @@ def _check_references(part: _Loaded, merged: Config) -> list[str]:
     names = [layer.name for layer in part.config.layers]
     for i, name in enumerate(names):
         if name in names[:i]:
-            line = yamlio.line_of(part.raw, ("layers", i, "name"))
-            problems.append(f"{part.shown}:{line}: layers[{i}].name: duplicate layer {name!r}")
+            line = _line(part.raw, ("layers", i, "name"))
+            problems.append((line, f"layers[{i}].name: duplicate layer {name!r}"))
     for service, facts in part.config.services.items():
         if facts.layer is not None and facts.layer not in known:
-            line = yamlio.line_of(part.raw, ("services", service, "layer"))
-            problems.append(
-                f"{part.shown}:{line}: services.{service}.layer: unknown layer {facts.layer!r}"
-            )
-    return problems
+            line = _line(part.raw, ("services", service, "layer"))
+            problems.append((line, f"services.{service}.layer: unknown layer {facts.layer!r}"))
+    return [f"{part.shown}:{line}: {text}" for line, text in sorted(problems)]
 
 
 # ---------------------------------------------------------------- the project

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
@@ -23,6 +23,8 @@ def show(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return repr(value) if isinstance(value, str) else str(value)
 
 
@@ -67,29 +69,36 @@ _EXPECTED = {
 def keys_at(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
     """The keys the model allows at `loc` (a path into the data), for "did you mean"."""
     current: Any = model
+    skip_key = False  # the next part is a key of a mapping (a service name), not a field
     for part in loc:
+        if skip_key or isinstance(part, int):
+            skip_key = False
+            continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            break
+            return []
         field = next(
             (f for name, f in current.model_fields.items() if part in (name, f.alias)), None
         )
-        if field is None:  # a list index or a mapping key (a service name): same model
-            continue
-        current = _inner_model(field.annotation)
+        if field is None:
+            return []
+        current, skip_key = _inner_model(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return sorted(f.alias or name for name, f in current.model_fields.items())
     return []
 
 
-def _inner_model(annotation: Any) -> Any:
-    """The model inside Optional[...], tuple[...], dict[str, ...] or Annotated[...]."""
-    stack = [annotation]
+def _inner_model(annotation: Any) -> tuple[Any, bool]:
+    """The model inside Optional/tuple/dict/Annotated, and whether a dict holds it."""
+    stack = [(annotation, False)]
     while stack:
-        item = stack.pop()
+        item, in_dict = stack.pop()
         if isinstance(item, type) and issubclass(item, BaseModel):
-            return item
-        stack.extend(get_args(item))
-    return None
+            return item, in_dict
+        args = get_args(item)
+        is_dict = get_origin(item) is dict
+        # a dict's key type is not where the model lives
+        stack.extend((arg, in_dict or is_dict) for arg in (args[1:] if is_dict else args))
+    return None, False
 
 
 def describe(err: Any, known_keys: Sequence[str]) -> str:
@@ -103,6 +112,10 @@ def describe(err: Any, known_keys: Sequence[str]) -> str:
         return "missing required key"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {show(given)}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"expected at least {err['ctx'].get('ge', err['ctx'].get('gt'))}, got {show(given)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"expected at most {err['ctx'].get('le', err['ctx'].get('lt'))}, got {show(given)}"
     if kind == "literal_error":
         return f"expected {err['ctx']['expected']}, got {show(given)}"
     message: str = err["msg"]

@@ -77,27 +77,45 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_seq)
 
 
+class _RecursiveAlias(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 def _expanded_size(root: yaml.Node) -> int:
-    """Nodes the document would have with every alias expanded (memoised, iterative)."""
+    """Nodes the document would have with every alias expanded (memoised, iterative).
+
+    An alias inside the node it names (`a: &a [*a]`) has no finite expansion: refused.
+    """
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
         children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
             children = list(node.value)
         elif isinstance(node, yaml.MappingNode):
             children = [n for pair in node.value for n in pair]
-        if children_done or not children:
-            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+        if children_done:
+            open_nodes.discard(id(node))
+            total = 1 + sum(sizes[id(c)] for c in children)
             sizes[id(node)] = total
             if total > MAX_EXPANDED_NODES:
                 return total
             continue
+        if id(node) in sizes:
+            continue
+        if not children:
+            sizes[id(node)] = 1
+            continue
+        open_nodes.add(id(node))
         stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in sizes)
+        for child in children:
+            if id(child) in open_nodes:
+                raise _RecursiveAlias(child.start_mark.line + 1)
+            if id(child) not in sizes:
+                stack.append((child, False))
     return sizes[id(root)]
 
 
@@ -131,7 +149,13 @@ def load_all(text: str, file: str) -> list[tuple[Any, int]]:
             node = loader.get_node()
             if node is None:  # pragma: no cover - check_node said there was one
                 break
-            if _expanded_size(node) > MAX_EXPANDED_NODES:
+            try:
+                size = _expanded_size(node)
+            except _RecursiveAlias as exc:
+                raise YamlError(
+                    file, exc.line, "an alias refers to the node that holds it (recursive alias)"
+                ) from None
+            if size > MAX_EXPANDED_NODES:
                 raise YamlError(
                     file,
                     node.start_mark.line + 1,
@@ -140,11 +164,16 @@ def load_all(text: str, file: str) -> list[tuple[Any, int]]:
             docs.append((loader.construct_document(node), node.start_mark.line + 1))
     except YamlError as exc:
         raise YamlError(file, exc.line, exc.message) from None
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        tag = getattr(exc, "problem", "") or ""
+        found = tag.split("tag ", 1)[-1] if "tag " in tag else tag
+        found = found.replace("tag:yaml.org,2002:", "!!")
+        raise YamlError(
+            file, line, f"unsupported YAML tag {found}: depguard reads plain YAML only"
+        ) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(file, line, f"YAML syntax error: {problem}") from None
+        raise YamlError(file, *_syntax_error(exc, text)) from None
     except yaml.YAMLError as exc:
         raise YamlError(file, 0, f"YAML error: {exc}") from None
     except RecursionError:
@@ -152,6 +181,20 @@ def load_all(text: str, file: str) -> list[tuple[Any, int]]:
     finally:
         loader.dispose()
     return docs
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
+    """The line and message of a syntax error; at the end of the stream, the line where
+    the unfinished thing (a quoted string, a flow list) started."""
+    last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+    context_line = exc.context_mark.line + 1 if exc.context_mark else 0
+    if exc.context and 0 < context_line <= last_line:
+        problem += f" ({exc.context} started at line {context_line})"
+        if line > last_line:
+            line = context_line
+    return max(0, min(line, last_line)), f"YAML syntax error: {problem}"
 
 
 def load_one(text: str, file: str) -> Any:

@@ -154,7 +154,8 @@ BAD_CONFIGS = {
     ),
     "YAML syntax error": (
         "layers: [\n  - name: a\n",
-        "depguard.yaml:2: YAML syntax error: did not find expected node content",
+        "depguard.yaml:2: YAML syntax error: did not find expected node content "
+        "(while parsing a flow node started at line 2)",
     ),
     "empty file": (
         "",
@@ -198,7 +199,9 @@ def test_a_broken_manifest_is_reported_and_the_rest_still_checked(
     result = run_cli("check", tmp_path)
     assert result.exit_code == 2
     assert "2 services in a cycle: a, b" in result.stdout
-    assert result.stderr.startswith("services/c.yaml:3: YAML syntax error")
+    assert result.stderr == (
+        "services/c.yaml:2: YAML syntax error: did not find expected node content\n"
+    )
 
 
 def test_zero_config_reads_services_yaml(run_cli: Run, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ DISCOVER = ("services.yaml", "services.yml", "services")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Dependency(_Model):
@@ -130,7 +130,7 @@ def _add(manifest: Manifest, raw: Any, shown: str, resources: set[str], fragment
 
 def _edge(source: str, dep: str | Dependency, resources: set[str], shown: str, line: int) -> Edge:
     if isinstance(dep, str):
-        dep = Dependency(on=dep)
+        dep = Dependency.model_validate({"service": dep})
     is_resource = isinstance(dep, ResourceDependency) or dep.on in resources
     target = node_id("resource" if is_resource else "service", dep.on)
     strength = dep.strength or ("soft" if dep.optional else "hard")
