@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from depguard import __version__
+from depguard.model import Result
+from depguard.report import REPORTERS
 
 app = typer.Typer(
     name="depguard",
@@ -25,9 +27,7 @@ app = typer.Typer(
 )
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
+CheckFormat = Enum("CheckFormat", {name: name for name in REPORTERS}, type=str)  # type: ignore[misc]
 
 
 class GraphFormat(str, Enum):
@@ -59,6 +59,7 @@ OutputOpt = Annotated[
 @contextmanager
 def _errors() -> Iterator[None]:
     """The one error funnel: expected problems are one line each and exit 2."""
+    from depguard.baseline import BaselineError
     from depguard.config import ConfigError
     from depguard.yamlio import YamlError
 
@@ -67,6 +68,9 @@ def _errors() -> Iterator[None]:
     except ConfigError as exc:
         for line in exc.lines:
             typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+    except BaselineError as exc:
+        typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     except YamlError as exc:
         typer.echo(str(exc), err=True)
@@ -93,28 +97,105 @@ def _color(output: str | None) -> bool:
     return output in (None, "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option("--baseline", "-b", help="Baseline file (default: the config's `baseline`)."),
+]
+
+
 @app.command()
 def check(
     path: PathArg = Path("."),
     config: ConfigOpt = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    baseline: BaselineOpt = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Show every finding.")] = False,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat("text"),  # noqa: B008
     output: OutputOpt = None,
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails.")] = FailOn.error,
 ) -> None:
-    """Report cycles, layer violations and forbidden dependencies; exit 1 on errors."""
+    """Report cycles, layer violations and forbidden dependencies; exit 1 on new errors."""
     with _errors():
-        from depguard import pipeline, report
-        from depguard.fsutil import write_output
+        from depguard import pipeline
 
-        result, _ = pipeline.run(path, config)
-        width = os.get_terminal_size().columns if _color(output) else 100
-        text = report.render(
-            format.value, result, report.Options(color=_color(output), width=width)
-        )
-        write_output(output, text)
+        result, _ = pipeline.check(path, config, baseline, not no_baseline)
+        _emit(result, str(getattr(format, "value", format)), output)
+    raise typer.Exit(result.exit_code("warning" if fail_on is FailOn.warning else "error"))
+
+
+def _emit(result: Result, format_name: str, output: str | None) -> None:
+    from depguard import report
+    from depguard.fsutil import write_output
+
+    color = _color(output)
+    width = os.get_terminal_size().columns if color else 100
+    write_output(output, report.render(format_name, result, report.Options(color, width)))
+    for diagnostic in result.diagnostics:
+        typer.echo(str(diagnostic), err=True)
+
+
+@app.command(name="baseline")
+def baseline_command(
+    path: PathArg = Path("."),
+    config: ConfigOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Default: the config's `baseline`.")
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Only remove entries that are gone; add nothing.")
+    ] = False,
+) -> None:
+    """Write the baseline: accept today's findings so that only new ones fail."""
+    with _errors():
+        from depguard import baseline as gate
+        from depguard import config as configuration
+        from depguard import pipeline
+        from depguard.fsutil import atomic_write
+
+        project = configuration.open_project(path, config)
+        result, _ = pipeline.analyse(project)
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)
-    raise typer.Exit(result.exit_code("warning" if fail_on is FailOn.warning else "error"))
+        if result.diagnostics:
+            typer.echo(
+                "depguard: the analysis is incomplete; the baseline was not written", err=True
+            )
+            raise typer.Exit(2)
+        target = pipeline.baseline_path(project, output)
+        previous = gate.load(target) if prune or target.exists() else None
+        current = gate.from_findings(result.findings, previous)
+        written = gate.prune(previous, current) if prune and previous else current
+        atomic_write(target, gate.dumps(written))
+        before = len(previous.entries) if previous else 0
+        typer.echo(
+            f"wrote {target}: {len(written.entries)} findings"
+            + (f" (was {before})" if previous else "")
+        )
+
+
+@app.command()
+def report(
+    result_file: Annotated[Path, typer.Argument(help="A saved `check --format json` result.")],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat("text"),  # noqa: B008
+    output: OutputOpt = None,
+) -> None:
+    """Re-render a saved JSON result in another format, without scanning again."""
+    with _errors():
+        import json
+
+        from depguard.report.json_report import from_data
+
+        shown = result_file.as_posix()
+        try:
+            data = json.loads(result_file.read_text(encoding="utf-8"))
+            result = from_data(data)
+        except json.JSONDecodeError as exc:
+            typer.echo(f"{shown}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
+            raise typer.Exit(2) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            typer.echo(f"{shown}:1: not a depguard JSON result ({exc!r})", err=True)
+            raise typer.Exit(2) from None
+        _emit(result, str(getattr(format, "value", format)), output)
+    raise typer.Exit(result.exit_code())
 
 
 @app.command()

@@ -148,6 +148,18 @@ class Finding:
     related: list[str] = field(default_factory=list)
     new: bool = True
     details: dict[str, object] = field(default_factory=dict)
+    # a cycle's cyclic edges (what the baseline gate compares); not part of the report
+    edges: list[tuple[str, str]] = field(default_factory=list, repr=False)
+
+
+@dataclass(frozen=True)
+class FixedEntry:
+    """A baseline finding that is gone now."""
+
+    id: str
+    type: str
+    level: str
+    message: str
 
 
 @dataclass
@@ -175,7 +187,8 @@ class Result:
     stats: list[GraphStats]
     sources: list[str]
     summary: Summary = field(default_factory=Summary)
-    fixed: list[str] = field(default_factory=list)
+    fixed: list[FixedEntry] = field(default_factory=list)
+    stale_edges: int = 0
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from depguard import __version__, analysis, config, graph
+from depguard import __version__, analysis, baseline, config, graph
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
 from depguard.sources import SOURCES
 from depguard.sources.files import is_excluded, relative
@@ -52,6 +52,10 @@ def build(
 def run(path: Path, config_file: Path | None = None) -> tuple[Result, graph.DependencyGraph]:
     """Everything `check` needs: the result and the graph it was computed on."""
     project = config.open_project(path, config_file)
+    return analyse(project)
+
+
+def analyse(project: config.Project) -> tuple[Result, graph.DependencyGraph]:
     fragments = collect(project)
     dependency_graph, problems = build(project, fragments)
     findings = analysis.analyse(dependency_graph, project.config)
@@ -69,11 +73,42 @@ def run(path: Path, config_file: Path | None = None) -> tuple[Result, graph.Depe
     ]
     result = Result(
         version=__version__,
-        root=str(project.root),
+        root=_shown_root(project.root),
         findings=findings,
         diagnostics=diagnostics,
         stats=stats,
         sources=sorted({f.source for f in fragments if f.files}),
         summary=Summary(new=sum(1 for f in findings if f.new)),
     )
+    return result, dependency_graph
+
+
+def _shown_root(root: Path) -> str:
+    """The project root as the user would type it: relative to here when below here."""
+    try:
+        shown = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return root.resolve().as_posix()
+    return "" if shown == "." else shown
+
+
+def baseline_path(project: config.Project, given: Path | None) -> Path:
+    """--baseline F, else the config's `baseline`, else depguard-baseline.json at the root."""
+    if given is not None:
+        return given
+    return project.root / (project.config.baseline or baseline.DEFAULT_NAME)
+
+
+def check(
+    path: Path, config_file: Path | None, baseline_file: Path | None, use_baseline: bool
+) -> tuple[Result, graph.DependencyGraph]:
+    """Analyse, then diff against the baseline when one is named or configured."""
+    project = config.open_project(path, config_file)
+    result, dependency_graph = analyse(project)
+    named = baseline_file is not None or project.config.baseline is not None
+    if use_baseline and named:
+        known = baseline.load(baseline_path(project, baseline_file))
+        baseline.apply(
+            result, dependency_graph, known, project.config.cycles.witnesses_per_component
+        )
     return result, dependency_graph

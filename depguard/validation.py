@@ -40,7 +40,7 @@ def list_of(noun: str) -> BeforeValidator:
             "list_of", "expected a list of {noun}, got {got}", {"noun": noun, "got": show(value)}
         )
 
-    return BeforeValidator(check)
+    return BeforeValidator(check, json_schema_input_type=str | list[str])
 
 
 def breadcrumb(loc: Sequence[Any]) -> str:

@@ -19,6 +19,10 @@ UPDATE = bool(os.environ.get("DEPGUARD_UPDATE_GOLDENS"))
 OUTPUTS = {
     "check.txt": ("check", "--format", "text"),
     "check.json": ("check", "--format", "json"),
+    "check.sarif": ("check", "--format", "sarif"),
+    "check.junit.xml": ("check", "--format", "junit"),
+    "check.github": ("check", "--format", "github"),
+    "check.md": ("check", "--format", "markdown"),
     "graph.json": ("graph", "--format", "json"),
     "graph.dot": ("graph", "--format", "dot"),
     "graph.mmd": ("graph", "--format", "mermaid"),

@@ -79,8 +79,6 @@ def _finding(
 ) -> Finding:
     digraph = graph.digraph(level)
     members = sorted({n for edge in edges for n in edge})
-    edge_set = set(edges)
-    adj = adjacency(digraph, lambda u, v: (u, v) in edge_set, set(members))
     upward = [e for e in edges if _is_upward(graph, level, e, rank)]
     if closing:
         # a warning is about the edges that close it: witnesses and advice start there
@@ -89,11 +87,9 @@ def _finding(
         upward_set = set(upward)
         order = upward + [e for e in edges if e not in upward_set]
         cut = upward
-    cycles = shortest_cycles(adj, order, options.witnesses_per_component)
-    witnesses = [
-        [_hop(graph, level, a, b) for a, b in zip(cycle, cycle[1:], strict=False)]
-        for cycle in cycles
-    ]
+    cycles, witnesses = witnesses_for(
+        graph, level, edges, order, options.witnesses_per_component, only_first=bool(closing)
+    )
     names = [graph.node(n).name for n in members]
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     rule = "cycle" if severity == "error" else "cycle-soft"
@@ -115,6 +111,7 @@ def _finding(
         message=message,
         witnesses=witnesses,
         cut=cut,
+        edges=edges,
         details={
             "members": names,
             "cyclic_edges": len(edges),
@@ -122,6 +119,26 @@ def _finding(
             "closing": sorted(f"{u} -> {v}" for u, v in closing),
         },
     )
+
+
+def witnesses_for(
+    graph: DependencyGraph,
+    level: Level,
+    edges: list[tuple[str, str]],
+    first: list[tuple[str, str]],
+    cap: int,
+    only_first: bool = False,
+) -> tuple[list[list[str]], list[list[Hop]]]:
+    """Shortest cycles inside a component's `edges`, starting from the edges in `first`
+    (then the rest in sorted order, unless `only_first`), as node lists and as hops."""
+    edge_set = set(edges)
+    members = {n for edge in edges for n in edge}
+    adj = adjacency(graph.digraph(level), lambda u, v: (u, v) in edge_set, members)
+    first_set = set(first)
+    order = list(first) + ([] if only_first else [e for e in sorted(edges) if e not in first_set])
+    cycles = shortest_cycles(adj, order, cap)
+    hops = [[_hop(graph, level, a, b) for a, b in zip(c, c[1:], strict=False)] for c in cycles]
+    return cycles, hops
 
 
 def _is_upward(

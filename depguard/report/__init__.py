@@ -8,11 +8,36 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from depguard.model import Result
+from depguard.model import Evidence, Finding, Result
 
 REPORTERS: dict[str, str] = {
     "text": "depguard.report.text",
     "json": "depguard.report.json_report",
+    "sarif": "depguard.report.sarif",
+    "junit": "depguard.report.junit",
+    "github": "depguard.report.github",
+    "markdown": "depguard.report.markdown",
+}
+
+# stable rule codes beside readable names, so suppressions survive renames
+RULES: dict[str, tuple[str, str, str]] = {
+    "cycle": (
+        "DG001",
+        "dependency-cycle",
+        "Dependencies form a cycle: no part of it can start "
+        "or fail alone. Cut one edge of each witness loop, preferably an upward one.",
+    ),
+    "layer": (
+        "DG002",
+        "layer-violation",
+        "A lower layer depends on a higher one, or members "
+        "of an independent layer depend on each other.",
+    ),
+    "forbidden": (
+        "DG003",
+        "forbidden-dependency",
+        "A dependency that a rule of the config forbids, directly or through a chain.",
+    ),
 }
 
 
@@ -29,6 +54,22 @@ def render(name: str, result: Result, options: Options | None = None) -> str:
     module = importlib.import_module(REPORTERS[name])
     text: str = module.render(result, options or Options())
     return text
+
+
+def primary(finding: Finding) -> Evidence | None:
+    """Where a finding points: the first evidence of its first witness hop."""
+    for witness in finding.witnesses:
+        for hop in witness:
+            if hop.evidence:
+                return hop.evidence[0]
+    return None
+
+
+def in_root(result: Result, file: str) -> str:
+    """An evidence path as seen from where depguard ran (evidence is root-relative)."""
+    if not result.root or file.startswith("/"):
+        return file
+    return f"{result.root.rstrip('/')}/{file}"
 
 
 def display(node_id: str) -> str:

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from depguard.model import Diagnostic, Evidence, Finding, GraphStats, Hop, Result, Summary
+from depguard.model import (
+    Diagnostic,
+    Evidence,
+    Finding,
+    FixedEntry,
+    GraphStats,
+    Hop,
+    Result,
+    Summary,
+)
 
 FORMAT_VERSION = 1
 
@@ -15,6 +24,7 @@ def to_data(result: Result) -> dict[str, Any]:
     return {
         "version": result.version,
         "format": FORMAT_VERSION,
+        "root": result.root,
         "summary": {
             "new": result.summary.new,
             "baselined": result.summary.baselined,
@@ -24,7 +34,11 @@ def to_data(result: Result) -> dict[str, Any]:
             "diagnostics": len(result.diagnostics),
         },
         "findings": [_finding(f) for f in result.findings],
-        "fixed": list(result.fixed),
+        "fixed": [
+            {"id": f.id, "type": f.type, "level": f.level, "message": f.message}
+            for f in result.fixed
+        ],
+        "stale_edges": result.stale_edges,
         "diagnostics": [
             {"file": d.file, "line": d.line, "message": d.message} for d in result.diagnostics
         ],
@@ -100,7 +114,7 @@ def from_data(data: dict[str, Any]) -> Result:
     summary = data["summary"]
     return Result(
         version=data["version"],
-        root="",
+        root=str(data.get("root", "")),
         findings=findings,
         diagnostics=[
             Diagnostic(d["file"], d["line"], d["message"]) for d in data.get("diagnostics", [])
@@ -110,5 +124,6 @@ def from_data(data: dict[str, Any]) -> Result:
         ],
         sources=list(data.get("sources", [])),
         summary=Summary(summary["new"], summary["baselined"], summary["fixed"]),
-        fixed=list(data.get("fixed", [])),
+        fixed=[FixedEntry(**f) for f in data.get("fixed", [])],
+        stale_edges=int(data.get("stale_edges", 0)),
     )

@@ -41,6 +41,17 @@ def render(result: Result, options: Options) -> str:
         for diagnostic in result.diagnostics:
             console.print(Text(f"  {diagnostic}"))
         console.print()
+    if result.fixed:
+        console.print(Text("Fixed since the baseline", style="bold green"))
+        for entry in result.fixed:
+            console.print(Text(f"  {entry.type} ({entry.level} level): {entry.message}"))
+        console.print(Text("  tighten the baseline: depguard baseline --prune", style="cyan"))
+        console.print()
+    if result.stale_edges:
+        console.print(
+            f"{_plural(result.stale_edges, 'baseline cyclic edge')} no longer cyclic "
+            "(stale): depguard baseline --prune removes them"
+        )
     if result.summary.baselined:
         console.print(f"{result.summary.baselined} known findings hidden, --no-baseline to show")
     console.print(Text(_summary(result), style="bold"))

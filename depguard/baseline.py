@@ -1,0 +1,211 @@
+"""The baseline and the gate: old, accepted findings pass; new ones fail.
+
+A baseline holds finding ids (with an optional `reason` that survives rewrites) and, per
+level, the edges that were cyclic. The gate's rule is exact and polynomial: a new cycle
+exists exactly when some edge that is cyclic now was not cyclic in the baseline, so a
+cycle made only of baseline edges already existed, whatever its id has become.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from depguard.analysis.cycles import witnesses_for
+from depguard.graph import DependencyGraph
+from depguard.model import LEVELS, Finding, FixedEntry, Result
+
+VERSION = 1
+DEFAULT_NAME = "depguard-baseline.json"
+Pair = tuple[str, str]
+
+
+class BaselineError(Exception):
+    """A baseline that cannot be trusted: `file:line: message`."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    type: str
+    level: str
+    message: str
+    reason: str = ""
+
+
+@dataclass
+class Baseline:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    # per level, edges inside error cycles and inside warning (soft) cycles
+    cyclic: dict[str, set[Pair]] = field(default_factory=dict)
+    soft_cyclic: dict[str, set[Pair]] = field(default_factory=dict)
+
+    def edges(self, severity: str, level: str) -> set[Pair]:
+        table = self.cyclic if severity == "error" else self.soft_cyclic
+        return table.get(level, set())
+
+
+# ---------------------------------------------------------------- reading and writing
+
+
+def load(path: Path) -> Baseline:
+    shown = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BaselineError(
+            f"{shown}:0: baseline not found (write one with `depguard baseline`)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"{shown}:0: cannot read the baseline: {exc}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{shown}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    try:
+        return _parse(data, shown, text)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BaselineError(f"{shown}:1: not a depguard baseline ({exc})") from None
+
+
+def _shown(path: Path) -> str:
+    """The path as the user would type it: relative to here when below here."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _parse(data: Any, shown: str, text: str) -> Baseline:
+    if not isinstance(data, dict) or "version" not in data:
+        raise BaselineError(f"{shown}:1: not a depguard baseline (no 'version' key)")
+    if data["version"] != VERSION:
+        line = _line_of(text, '"version"')
+        raise BaselineError(
+            f"{shown}:{line}: unknown baseline version "
+            f"{data['version']!r} (this depguard reads version {VERSION})"
+        )
+    baseline = Baseline()
+    for item in data.get("findings", []):
+        entry = Entry(
+            id=str(item["id"]),
+            type=str(item.get("type", "")),
+            level=str(item.get("level", "")),
+            message=str(item.get("message", "")),
+            reason=str(item.get("reason", "")),
+        )
+        if entry.id in baseline.entries:
+            raise BaselineError(
+                f"{shown}:{_line_of(text, entry.id, nth=2)}: duplicate finding id {entry.id}"
+            )
+        baseline.entries[entry.id] = entry
+    for key, table in (
+        ("cyclic_edges", baseline.cyclic),
+        ("soft_cyclic_edges", baseline.soft_cyclic),
+    ):
+        for level, pairs in data.get(key, {}).items():
+            if level not in LEVELS:
+                raise ValueError(f"unknown level {level!r} in {key}")
+            table[level] = {(str(u), str(v)) for u, v in pairs}
+    return baseline
+
+
+def _line_of(text: str, needle: str, nth: int = 1) -> int:
+    start = -1
+    for _ in range(nth):
+        start = text.find(needle, start + 1)
+        if start < 0:
+            return 1
+    return text.count("\n", 0, start) + 1
+
+
+def dumps(baseline: Baseline) -> str:
+    """Sorted and pretty, so that a rewrite of the same state is byte-identical."""
+    findings = []
+    for entry in sorted(baseline.entries.values(), key=lambda e: e.id):
+        item = {"id": entry.id, "type": entry.type, "level": entry.level, "message": entry.message}
+        if entry.reason:
+            item["reason"] = entry.reason
+        findings.append(item)
+
+    def edges(table: dict[str, set[Pair]]) -> dict[str, list[list[str]]]:
+        return {level: [list(p) for p in sorted(table.get(level, set()))] for level in LEVELS}
+
+    data = {
+        "version": VERSION,
+        "tool": "depguard",
+        "findings": findings,
+        "cyclic_edges": edges(baseline.cyclic),
+        "soft_cyclic_edges": edges(baseline.soft_cyclic),
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- building
+
+
+def from_findings(findings: list[Finding], previous: Baseline | None = None) -> Baseline:
+    """The baseline of the current state; reasons written by people are kept."""
+    reasons = {i: e.reason for i, e in (previous.entries.items() if previous else []) if e.reason}
+    baseline = Baseline()
+    for f in findings:
+        baseline.entries[f.id] = Entry(f.id, f.type, f.level, f.message, reasons.get(f.id, ""))
+        if f.type == "cycle":
+            table = baseline.cyclic if f.severity == "error" else baseline.soft_cyclic
+            table.setdefault(f.level, set()).update(f.edges)
+    return baseline
+
+
+def prune(previous: Baseline, current: Baseline) -> Baseline:
+    """Only ever remove: entries and edges that are no longer present."""
+    return Baseline(
+        entries={i: e for i, e in previous.entries.items() if i in current.entries},
+        cyclic={
+            lvl: edges & current.cyclic.get(lvl, set()) for lvl, edges in previous.cyclic.items()
+        },
+        soft_cyclic={
+            lvl: edges & current.soft_cyclic.get(lvl, set())
+            for lvl, edges in previous.soft_cyclic.items()
+        },
+    )
+
+
+# ---------------------------------------------------------------- the gate
+
+
+def apply(result: Result, graph: DependencyGraph, baseline: Baseline, cap: int) -> None:
+    """Mark each finding new or known, list fixed entries, count stale edges.
+
+    A cycle is new when its component holds an edge that was not cyclic in the baseline;
+    its witnesses then start from those new edges. Other findings are new when their id
+    is not in the baseline.
+    """
+    for finding in result.findings:
+        if finding.type == "cycle":
+            known = baseline.edges(finding.severity, finding.level)
+            fresh = [e for e in finding.edges if e not in known]
+            finding.new = bool(fresh)
+            if fresh:
+                finding.details["new_edges"] = [f"{u} -> {v}" for u, v in fresh]
+                _, finding.witnesses = witnesses_for(
+                    graph, finding.level, finding.edges, fresh, cap
+                )
+        else:
+            finding.new = finding.id not in baseline.entries
+    present = {f.id for f in result.findings}
+    result.fixed = [
+        FixedEntry(e.id, e.type, e.level, e.message)
+        for e in sorted(baseline.entries.values(), key=lambda e: e.id)
+        if e.id not in present
+    ]
+    now = from_findings(result.findings)
+    result.stale_edges = sum(
+        len(edges - now.edges(severity, level))
+        for severity, table in (("error", baseline.cyclic), ("warning", baseline.soft_cyclic))
+        for level, edges in table.items()
+    )
+    result.summary.new = sum(1 for f in result.findings if f.new)
+    result.summary.baselined = len(result.findings) - result.summary.new
+    result.summary.fixed = len(result.fixed)

@@ -1,0 +1,108 @@
+"""SARIF 2.1.0 for code scanning: one rule per finding type, results at the evidence.
+
+`partialFingerprints` carry the finding id, so code scanning tracks a finding across
+commits however its lines move; `baselineState` says new or unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from depguard.model import Evidence, Finding, Result
+from depguard.report import RULES, Options, display, in_root, primary
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/depguard/depguard"
+
+
+def render(result: Result, options: Options) -> str:
+    rule_ids = list(RULES)
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "depguard",
+                "version": result.version,
+                "informationUri": INFO_URI,
+                "rules": [_rule(kind) for kind in rule_ids],
+            }
+        },
+        "results": [_result(result, f, rule_ids.index(f.type)) for f in result.findings],
+        "columnKind": "unicodeCodePoints",
+    }
+    if result.diagnostics:
+        run["invocations"] = [
+            {
+                "executionSuccessful": False,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "error",
+                        "message": {"text": d.message},
+                        "locations": [_location(result, Evidence(d.file, d.line))],
+                    }
+                    for d in result.diagnostics
+                ],
+            }
+        ]
+    else:
+        run["invocations"] = [{"executionSuccessful": True}]
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(kind: str) -> dict[str, Any]:
+    code, name, help_text = RULES[kind]
+    return {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": name.replace("-", " ")},
+        "fullDescription": {"text": help_text},
+        "help": {"text": help_text, "markdown": f"**{name}**: {help_text}"},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["architecture", "dependencies"]},
+    }
+
+
+def _result(result: Result, finding: Finding, index: int) -> dict[str, Any]:
+    where = primary(finding)
+    related: list[dict[str, Any]] = []
+    for witness in finding.witnesses[:3]:
+        for hop in witness:
+            for evidence in hop.evidence[:1]:
+                location = _location(result, evidence)
+                location["id"] = len(related) + 1
+                location["message"] = {"text": f"{display(hop.source)} -> {display(hop.target)}"}
+                related.append(location)
+    item: dict[str, Any] = {
+        "ruleId": RULES[finding.type][0],
+        "ruleIndex": index,
+        "level": finding.severity,
+        "message": {"text": _message(finding)},
+        "partialFingerprints": {"depguardFindingId/v1": finding.id},
+        "baselineState": "new" if finding.new else "unchanged",
+        "properties": {
+            "findingId": finding.id,
+            "level": finding.level,
+            "nodes": list(finding.nodes),
+        },
+    }
+    if where is not None:
+        item["locations"] = [_location(result, where)]
+    if related:
+        item["relatedLocations"] = related
+    return item
+
+
+def _message(finding: Finding) -> str:
+    lines = [finding.message]
+    if finding.witnesses:
+        hops = finding.witnesses[0]
+        lines.append(" -> ".join([display(h.source) for h in hops] + [display(hops[-1].target)]))
+    return "\n".join(lines)
+
+
+def _location(result: Result, evidence: Evidence) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": in_root(result, evidence.file)}}
+    if evidence.line >= 1:
+        physical["region"] = {"startLine": evidence.line}
+    return {"physicalLocation": physical}
