@@ -1,0 +1,1 @@
+"""The Python source: module discovery, a static import scanner, resolution and caching."""

@@ -1,0 +1,129 @@
+"""A cache of scanned imports keyed by file content, so a warm run parses nothing.
+
+Size and modification time are the fast path; when they differ the content hash decides.
+The cache is JSON (never pickle: a cache file inside an analysed repository must not be
+able to run code), written atomically, so two runs at once each leave a whole file and
+a corrupt one is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from depguard.fsutil import atomic_write
+from depguard.sources.python.scanner import ImportStatement
+
+FORMAT = 1
+FOLDER = ".depguard_cache"
+
+Record = list[Any]  # [line, module, names, level, typing_only, deferred, text]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def encode(statements: list[ImportStatement]) -> list[Record]:
+    return [
+        [s.line, s.module, list(s.names), s.level, s.typing_only, s.deferred, s.text]
+        for s in statements
+    ]
+
+
+def decode(records: list[Record]) -> list[ImportStatement]:
+    return [ImportStatement(a, b, tuple(c), d, e, f, g) for a, b, c, d, e, f, g in records]
+
+
+class ScanCache:
+    """file (root-relative) -> (size, mtime_ns, content digest, imports)."""
+
+    def __init__(self, path: Path | None, scanner_version: str) -> None:
+        self.path = path
+        self.key = f"{FORMAT}:{scanner_version}"
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        if path is not None:
+            self.entries = self._read(path)
+
+    def _read(self, path: Path) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("key") != self.key:
+            return {}
+        files = data.get("files")
+        if not isinstance(files, dict):
+            return {}
+        # keep only well-formed entries: [size, mtime_ns, digest, records]
+        return {
+            k: v
+            for k, v in files.items()
+            if isinstance(v, list)
+            and len(v) == 4
+            and isinstance(v[0], int)
+            and isinstance(v[1], int)
+            and isinstance(v[2], str)
+            and isinstance(v[3], list)
+        }
+
+    def fresh(self, shown: str, stat: os.stat_result) -> list[ImportStatement] | None:
+        entry = self.entries.get(shown)
+        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
+            try:
+                return decode(entry[3])
+            except (IndexError, TypeError):
+                return None
+        return None
+
+    def digest_of(self, shown: str) -> str:
+        entry = self.entries.get(shown)
+        return str(entry[2]) if entry else ""
+
+    def by_content(self, shown: str, content_digest: str) -> list[ImportStatement] | None:
+        entry = self.entries.get(shown)
+        if entry and entry[2] == content_digest:
+            try:
+                return decode(entry[3])
+            except (IndexError, TypeError):
+                return None
+        return None
+
+    def store(
+        self,
+        shown: str,
+        stat: os.stat_result,
+        content_digest: str,
+        statements: list[ImportStatement],
+    ) -> None:
+        if self.path is None:
+            return  # --no-cache: nothing will be written, so encode nothing
+        self.entries[shown] = [stat.st_size, stat.st_mtime_ns, content_digest, encode(statements)]
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write what is current (entries for vanished files dropped); failures are harmless."""
+        if self.path is None:
+            return
+        if not self.dirty and set(self.entries) <= keep:
+            return
+        files = {k: v for k, v in self.entries.items() if k in keep}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            gitignore = self.path.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("*\n", encoding="utf-8")
+            atomic_write(
+                self.path, json.dumps({"key": self.key, "files": files}, separators=(",", ":"))
+            )
+        except OSError:
+            pass  # a read-only checkout still gets its answer, just not a cache
+
+
+def cache_path(project_root: Path, identity: str) -> Path:
+    name = hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
+    return project_root / FOLDER / f"python-{name}.json"

@@ -1,0 +1,208 @@
+"""The Python source: modules and their imports, read statically.
+
+Nothing is imported or executed: files are read as bytes and only their import
+statements are scanned. Results are cached by file content, and a large tree is scanned
+on every core.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
+from depguard.sources.python import cache as scan_cache
+from depguard.sources.python import scanner
+from depguard.sources.python.modules import Module, find_modules, find_packages
+from depguard.sources.python.resolve import targets
+
+SOURCE = "python"
+MAX_FILE_SIZE = 10 * 1024 * 1024
+PARALLEL_FROM = 400  # files; below this a second process costs more than it saves
+SCANNER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Options:
+    roots: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
+    include_external: bool = False
+    namespace_packages: bool = False
+    max_file_size: int = MAX_FILE_SIZE
+    use_cache: bool = True
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+
+def discover(root: Path) -> list[Path]:
+    """Zero config: PATH as a package, or a folder of packages (a `src/` layout too)."""
+    if (root / "__init__.py").is_file():
+        return [root]
+    if (root / "src").is_dir() and find_packages(root / "src"):
+        return [root / "src"]
+    return [root] if find_packages(root) else []
+
+
+def plan(paths: Iterable[Path], options: Options) -> list[tuple[Path, str]]:
+    """(root, package) pairs: a path holding `__init__.py` is a package, else a root."""
+    pairs: list[tuple[Path, str]] = []
+    for path in paths:
+        if (path / "__init__.py").is_file():
+            pairs.append((path.parent, path.name))
+        elif options.packages:
+            pairs += [
+                (path, p)
+                for p in options.packages
+                if (path / p).exists() or (path / f"{p}.py").exists()
+            ]
+        else:
+            pairs += [(path, p) for p in find_packages(path)]
+    return sorted(set(pairs))
+
+
+def collect(
+    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: Any = None
+) -> Fragment:
+    opts = options if isinstance(options, Options) else Options()
+    fragment = Fragment(SOURCE)
+    modules: dict[str, Module] = {}
+    for package_root, package in plan(paths, opts):
+        for module in find_modules(package_root, package, root, exclude, opts.namespace_packages):
+            modules.setdefault(module.name, module)
+    if not modules:
+        return fragment
+    files = {name: m for name, m in modules.items() if not m.is_folder}
+    scanned = _scan_all(files, root, opts, fragment)
+    fragment.nodes = [
+        Node(id="module:" + name, kind="module", name=name) for name in sorted(modules)
+    ]
+    fragment.edges, externals = _edges(modules, scanned, opts.include_external)
+    fragment.nodes += [
+        Node(id=node_id("external", e), kind="external", name=e) for e in sorted(externals)
+    ]
+    return fragment
+
+
+def _edges(
+    modules: dict[str, Module],
+    scanned: dict[str, list[scanner.ImportStatement]],
+    include_external: bool,
+) -> tuple[list[Edge], set[str]]:
+    """One edge per (importer, imported), carrying every import line as evidence."""
+    internal_roots = {name.split(".", 1)[0] for name in modules}
+    names = set(modules)
+    found: dict[tuple[str, str], Edge] = {}
+    externals: set[str] = set()
+    for name in sorted(scanned):
+        module = modules[name]
+        source = "module:" + name
+        for statement in scanned[name]:
+            for target, external in targets(
+                name, module.is_package, statement, names, internal_roots, include_external
+            ):
+                if external:
+                    externals.add(target)
+                key = (source, ("external:" if external else "module:") + target)
+                evidence = Evidence(module.shown, statement.line, statement.text, SOURCE)
+                edge = found.get(key)
+                if edge is None:
+                    found[key] = Edge(
+                        key[0],
+                        key[1],
+                        "import",
+                        "hard",
+                        statement.typing_only,
+                        statement.deferred,
+                        [evidence],
+                    )
+                else:
+                    edge.evidence.append(evidence)
+                    edge.typing_only = edge.typing_only and statement.typing_only
+                    edge.deferred = edge.deferred and statement.deferred
+    return list(found.values()), externals
+
+
+def _scan_all(
+    files: dict[str, Module], root: Path, opts: Options, fragment: Fragment
+) -> dict[str, list[scanner.ImportStatement]]:
+    """Imports per module: from the cache where the content is unchanged, else scanned."""
+    identity = f"{root.resolve()}|{SCANNER_VERSION}"
+    store = scan_cache.ScanCache(
+        scan_cache.cache_path(root, identity) if opts.use_cache else None, SCANNER_VERSION
+    )
+    results: dict[str, list[scanner.ImportStatement]] = {}
+    todo: list[tuple[str, str, str, str]] = []  # module, shown, absolute path, known digest
+    stats: dict[str, os.stat_result] = {}
+    for name, module in files.items():
+        shown = module.shown
+        fragment.files.append(shown)
+        try:
+            stat = os.stat(module.path)
+        except OSError as exc:
+            fragment.diagnostics.append(Diagnostic(shown, 0, f"cannot read: {exc.strerror}"))
+            continue
+        if stat.st_size > opts.max_file_size:
+            fragment.diagnostics.append(
+                Diagnostic(
+                    shown,
+                    0,
+                    f"skipped: {stat.st_size:,} bytes is over the "
+                    f"{opts.max_file_size:,}-byte limit for a Python file",
+                )
+            )
+            continue
+        stats[shown] = stat
+        cached = store.fresh(shown, stat)
+        if cached is not None:
+            results[name] = cached
+        else:
+            todo.append((name, shown, str(module.path), store.digest_of(shown)))
+    for name, shown, outcome in _run_scans(todo, opts.jobs):
+        if isinstance(outcome, Diagnostic):
+            fragment.diagnostics.append(outcome)
+            continue
+        content_digest, statements = outcome
+        if statements is None:  # same content, new mtime (a checkout): no need to rescan
+            statements = store.by_content(shown, content_digest) or []
+        results[name] = statements
+        store.store(shown, stats[shown], content_digest, statements)
+    store.save(set(stats))
+    fragment.files.sort()
+    return results
+
+
+Outcome = tuple[str, list[scanner.ImportStatement] | None] | Diagnostic
+Task = tuple[str, str, str, str]
+
+
+def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
+    if len(todo) >= PARALLEL_FROM and jobs > 1:
+        chunks = [todo[i::jobs] for i in range(jobs)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return [item for part in pool.map(_scan_chunk, chunks) for item in part]
+    return _scan_chunk(todo)
+
+
+def _scan_chunk(todo: list[Task]) -> list[tuple[str, str, Outcome]]:
+    return [
+        (name, shown, _scan_file(shown, Path(path), known)) for name, shown, path, known in todo
+    ]
+
+
+def _scan_file(shown: str, path: Path, known_digest: str) -> Outcome:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Diagnostic(shown, 0, f"cannot read: {exc.strerror or exc}")
+    content_digest = scan_cache.digest(data)
+    if content_digest == known_digest:
+        return content_digest, None
+    try:
+        return content_digest, scanner.scan(data)
+    except scanner.ScanError as exc:
+        return Diagnostic(shown, exc.line, exc.message)
+    except (RecursionError, ValueError) as exc:  # defensive: the scanner must never crash
+        return Diagnostic(shown, 0, f"could not scan: {exc}")

@@ -1,0 +1,5 @@
+"""Token validation."""
+
+
+def validate(token: str) -> bool:
+    return bool(token)

@@ -1,0 +1,5 @@
+"""Console sessions."""
+
+
+def verify(session_id: str) -> bool:
+    return session_id.startswith("s-")

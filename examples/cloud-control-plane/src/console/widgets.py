@@ -1,0 +1,5 @@
+"""Page widgets."""
+
+
+def render_usage(account: str) -> str:
+    return f"<usage account={account!r}>"

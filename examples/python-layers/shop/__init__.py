@@ -1,0 +1,1 @@
+"""A small layered shop used as depguard's Python example."""

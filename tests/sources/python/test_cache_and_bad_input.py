@@ -1,0 +1,115 @@
+"""The scan cache, and bad Python input: diagnostics, never tracebacks or hangs."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from depguard.sources.python import source
+from depguard.sources.python.source import Options, collect
+
+Write = Callable[[str, str], Path]
+
+
+def cache_files(root: Path) -> list[Path]:
+    return sorted((root / ".depguard_cache").glob("python-*.json"))
+
+
+def test_a_warm_run_over_an_unchanged_tree_scans_nothing(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("pkg/__init__.py", "from pkg import a\n")
+    write("pkg/a.py", "import pkg.b\n")
+    write("pkg/b.py", "")
+    cold = collect([tmp_path], tmp_path, (), Options())
+    assert len(cache_files(tmp_path)) == 1
+    assert (tmp_path / ".depguard_cache" / ".gitignore").read_text() == "*\n"
+
+    def no_scan(data: bytes) -> list[object]:
+        raise AssertionError("scanned on a warm run")
+
+    monkeypatch.setattr(source.scanner, "scan", no_scan)
+    warm = collect([tmp_path], tmp_path, (), Options())
+    assert [(e.source, e.target, e.evidence) for e in warm.edges] == [
+        (e.source, e.target, e.evidence) for e in cold.edges
+    ]
+
+
+def test_a_touched_but_unchanged_file_is_not_rescanned(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write("pkg/__init__.py", "import pkg.a\n")
+    write("pkg/a.py", "")
+    collect([tmp_path], tmp_path, (), Options())
+    os.utime(path, ns=(1, 1))
+    monkeypatch.setattr(
+        source.scanner, "scan", lambda data: (_ for _ in ()).throw(AssertionError("rescanned"))
+    )
+    assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
+
+
+def test_a_changed_file_is_rescanned(tmp_path: Path, write: Write) -> None:
+    write("pkg/__init__.py", "")
+    write("pkg/b.py", "")
+    write("pkg/a.py", "")
+    assert collect([tmp_path], tmp_path, (), Options()).edges == []
+    write("pkg/a.py", "import pkg.b\n")
+    assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "{not json",
+        '{"key": "other", "files": {}}',
+        "[]",
+        '{"key": "1:1", "files": {"pkg/__init__.py": [1]}}',
+    ],
+)
+def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, write: Write, garbage: str) -> None:
+    write("pkg/__init__.py", "import pkg.a\n")
+    write("pkg/a.py", "")
+    collect([tmp_path], tmp_path, (), Options())
+    [cache] = cache_files(tmp_path)
+    cache.write_text(garbage)
+    assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
+    assert json.loads(cache.read_text())["files"]
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, write: Write) -> None:
+    write("pkg/__init__.py", "")
+    collect([tmp_path], tmp_path, (), Options(use_cache=False))
+    assert not (tmp_path / ".depguard_cache").exists()
+
+
+def test_bad_files_are_diagnostics_and_the_rest_is_scanned(tmp_path: Path, write: Write) -> None:
+    write("pkg/__init__.py", "import pkg.good\n")
+    write("pkg/good.py", "")
+    (tmp_path / "pkg" / "nul.py").write_bytes(b"import os\n\x00\x00\n")
+    (tmp_path / "pkg" / "latin.py").write_bytes(b"import os\nx = '\xe9'\n")
+    big = tmp_path / "pkg" / "big.py"
+    big.write_bytes(b"x = 1\n" * (21 * 1024 * 1024 // 6))
+    (tmp_path / "pkg" / "loop.py").symlink_to(tmp_path / "pkg" / "loop.py")
+    (tmp_path / "pkg" / "sub").mkdir()
+    (tmp_path / "pkg" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "sub" / "up").symlink_to(tmp_path / "pkg")  # a folder link loop
+    fragment = collect([tmp_path], tmp_path, (), Options(use_cache=False))
+    messages = {d.file: (d.line, d.message) for d in fragment.diagnostics}
+    assert messages["pkg/nul.py"][0] == 2
+    assert messages["pkg/latin.py"][0] == 2
+    assert "over the" in messages["pkg/big.py"][1]
+    assert "pkg/loop.py" in messages
+    assert [(e.source, e.target) for e in fragment.edges] == [("module:pkg", "module:pkg.good")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_file_is_a_diagnostic(tmp_path: Path, write: Write) -> None:
+    write("pkg/__init__.py", "")
+    secret = write("pkg/secret.py", "import os\n")
+    secret.chmod(0)
+    fragment = collect([tmp_path], tmp_path, (), Options(use_cache=False))
+    assert [d.file for d in fragment.diagnostics] == ["pkg/secret.py"]
