@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from depguard import __version__
-from depguard.model import Result
+from depguard.model import Level, Result
 from depguard.report import REPORTERS
 
 app = typer.Typer(
@@ -50,6 +50,9 @@ PathArg = Annotated[Path, typer.Argument(help="Project folder (default: here).")
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Config file (default: found from PATH upwards)."),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Scan every file; neither read nor write the cache.")
 ]
 OutputOpt = Annotated[
     str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
@@ -112,12 +115,13 @@ def check(
     format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat("text"),  # noqa: B008
     output: OutputOpt = None,
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that fails.")] = FailOn.error,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Report cycles, layer violations and forbidden dependencies; exit 1 on new errors."""
     with _errors():
         from depguard import pipeline
 
-        result, _ = pipeline.check(path, config, baseline, not no_baseline)
+        result, _ = pipeline.check(path, config, baseline, not no_baseline, not no_cache)
         _emit(result, str(getattr(format, "value", format)), output)
     raise typer.Exit(result.exit_code("warning" if fail_on is FailOn.warning else "error"))
 
@@ -202,18 +206,27 @@ def report(
 def graph(
     path: PathArg = Path("."),
     config: ConfigOpt = None,
-    level: Annotated[LevelChoice, typer.Option("--level", "-l")] = LevelChoice.service,
+    level: Annotated[
+        LevelChoice | None,
+        typer.Option("--level", "-l", help="Default: service, or module if there are none."),
+    ] = None,
     format: Annotated[GraphFormat, typer.Option("--format", "-f")] = GraphFormat.json,
     output: OutputOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Print the dependency graph at one level as JSON, DOT or Mermaid."""
     with _errors():
         from depguard import diagram, pipeline
         from depguard.fsutil import write_output
 
-        result, dependency_graph = pipeline.run(path, config)
+        result, dependency_graph = pipeline.run(path, config, not no_cache)
+        chosen: Level = "service"
+        if level is not None:
+            chosen = "module" if level is LevelChoice.module else "service"
+        elif not dependency_graph.digraph("service").number_of_nodes():
+            chosen = "module"
         write_output(
-            output, diagram.render(format.value, dependency_graph, level.value, result.findings)
+            output, diagram.render(format.value, dependency_graph, chosen, result.findings)
         )
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -51,10 +52,38 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class PythonSource(_Model):
+    """Python packages to scan for imports."""
+
+    roots: Paths = Field((".",), description="folders holding the packages (e.g. src)")
+    packages: Patterns = Field((), description="top-level packages (default: all found)")
+    include_external: StrictBool = Field(
+        False, description="add edges to outside packages, collapsed to their top-level name"
+    )
+    namespace_packages: StrictBool = Field(
+        False, description="treat folders without __init__.py as packages"
+    )
+    max_file_size: StrictInt = Field(
+        10 * 1024 * 1024, ge=1, description="larger files are skipped with a diagnostic"
+    )
+    collector: Literal["scanner", "pydeps"] = Field(
+        "scanner", description="'pydeps' runs pydeps instead of depguard's own scanner"
+    )
+
+
 class SourceEntry(_Model):
     """One input to read: exactly one format key, naming files or folders."""
 
     services: Paths | None = Field(None, description="native service manifests (files or folders)")
+    python: Paths | PythonSource | None = Field(
+        None, description="Python package folders or roots, or options"
+    )
+    pydeps: Paths | None = Field(None, description="JSON written by pydeps --show-deps")
+    compose: Paths | None = Field(
+        None, description="docker compose files, merged in order (base, then overrides)"
+    )
+    backstage: Paths | None = Field(None, description="Backstage catalog-info.yaml files")
+    traces: Paths | None = Field(None, description="Jaeger dependencies JSON (observed calls)")
 
     @model_validator(mode="after")
     def _one_format(self) -> SourceEntry:
@@ -72,7 +101,12 @@ class SourceEntry(_Model):
     @property
     def paths(self) -> tuple[str, ...]:
         value = getattr(self, self.format)
-        return tuple(value)
+        return tuple(value.roots) if isinstance(value, PythonSource) else tuple(value)
+
+    @property
+    def options(self) -> _Model | None:
+        value = getattr(self, self.format)
+        return value if isinstance(value, _Model) else None
 
 
 class ServiceFacts(_Model):
@@ -105,6 +139,10 @@ class EdgeMatch(_Model):
     from_: str | None = Field(None, alias="from")
     to: str | None = None
     kind: str | None = None
+    env: str | None = Field(
+        None, description="glob on the environment variable the edge was read from, e.g. 'OTEL_*'"
+    )
+    source: str | None = Field(None, description="the source that read it, e.g. 'compose'")
 
 
 class EdgeRule(_Model):
@@ -464,6 +502,8 @@ def layer_for(config: Config) -> Callable[[Node], str | None]:
     then the first layer whose patterns match (explicit beats generic)."""
     order = [(layer.name, list(layer.match)) for layer in config.layers]
     known = {name for name, _ in order}
+    if not order:
+        return lambda node: None
 
     def assign(node: Node) -> str | None:
         facts = config.services.get(node.name)
@@ -486,6 +526,9 @@ def owner_for(config: Config) -> Callable[[str], str | None]:
         for service, facts in sorted(config.services.items())
         for pattern in facts.code
     ]
+
+    if not table:
+        return lambda module: None
 
     def owner(module: str) -> str | None:
         best: tuple[int, str] | None = None
@@ -516,6 +559,15 @@ if __name__ == "__main__":  # pragma: no cover - `python -m depguard.config` pri
     sys.stdout.write(json_schema())
 
 
+_ENV = re.compile(r"\benv(?:From ConfigMap \S+)? ([A-Za-z_][A-Za-z0-9_.-]*)=")
+
+
+def _env_names(edge: Edge) -> list[str]:
+    """The environment variables an edge was read from (descriptor sources write their
+    evidence as `env KEY=value` or `envFrom ConfigMap NAME KEY=value`)."""
+    return [m.group(1) for e in edge.evidence for m in _ENV.finditer(e.text)]
+
+
 def edge_classifier(config: Config) -> Callable[[Edge, Node, Node], Edge] | None:
     """Apply `edges:` rules in order; a later rule wins where several match."""
     if not config.edges:
@@ -529,6 +581,8 @@ def edge_classifier(config: Config) -> Callable[[Edge, Node, Node], Edge] | None
                 (m.from_ is None or name_matches(m.from_, source.name))
                 and (m.to is None or name_matches(m.to, target.name))
                 and (m.kind is None or fnmatch.fnmatchcase(edge.kind, m.kind))
+                and (m.env is None or any(fnmatch.fnmatchcase(v, m.env) for v in _env_names(edge)))
+                and (m.source is None or any(e.source == m.source for e in edge.evidence))
             ):
                 edge = replace(
                     edge, kind=rule.kind or edge.kind, strength=rule.strength or edge.strength

@@ -30,6 +30,7 @@ class DependencyGraph:
         graph.add_node(node.id, node=_merge_nodes(old, node) if old else node)
 
     def add_edge(self, edge: Edge, level: Level) -> None:
+        """Add an edge (the graph takes it over), or merge it into the parallel one."""
         graph = self.levels[level]
         for end in (edge.source, edge.target):
             if end not in graph:
@@ -38,9 +39,9 @@ class DependencyGraph:
         if graph.has_edge(edge.source, edge.target):
             graph.edges[edge.source, edge.target]["edge"].merge(edge)
         else:
-            graph.add_edge(
-                edge.source, edge.target, edge=replace(edge, evidence=sorted(edge.evidence))
-            )
+            if len(edge.evidence) > 1:
+                edge.evidence.sort()
+            graph.add_edge(edge.source, edge.target, edge=edge)
 
     def node(self, node_id_: str) -> Node:
         for graph in self.levels.values():
@@ -104,17 +105,33 @@ def build(
     graph = DependencyGraph()
     graph.layers = layers
     fragments = list(fragments)
+    same = _same_names(fragments)
     for fragment in fragments:
         for node in fragment.nodes:
+            if node.id in same:
+                node = replace(node, id=same[node.id], kind="resource")
             graph.add_node(node)
     for fragment in fragments:
         for edge in fragment.edges:
+            if edge.source in same or edge.target in same:
+                edge = replace(
+                    edge,
+                    source=same.get(edge.source, edge.source),
+                    target=same.get(edge.target, edge.target),
+                )
             graph.add_edge(edge, level_of_kind(edge.source.partition(":")[0]))
     _assign(graph, layer_for, owner_for)
     _lift(graph)
     if classify is not None:
         _classify(graph, classify)
     return graph, _unknown_layers(fragments, frozenset(layers))
+
+
+def _same_names(fragments: list[Fragment]) -> dict[str, str]:
+    """`service:x` -> `resource:x` where a source declared x a resource: compose and
+    Kubernetes call a database a service, a manifest may call it a resource; one thing."""
+    resources = {n.name for f in fragments for n in f.nodes if n.kind == "resource"}
+    return {node_id("service", name): node_id("resource", name) for name in resources}
 
 
 def _assign(
@@ -126,34 +143,48 @@ def _assign(
         graph.replace_node(replace(node, layer=layer_for(node)))
     for node in graph.nodes("module"):
         owner = node.service or owner_for(node.name)
-        layer = layer_for(replace(node, layer=None))
+        layer = layer_for(replace(node, layer=None) if node.layer else node)
         if layer is None and owner is not None:
             owner_id = node_id("service", owner)
             if graph.has_node(owner_id):
                 layer = graph.node(owner_id).layer
-        graph.replace_node(replace(node, service=owner, layer=layer))
+        if (owner, layer) != (node.service, node.layer):
+            graph.replace_node(replace(node, service=owner, layer=layer))
 
 
 def _lift(graph: DependencyGraph) -> None:
     """An import from a module owned by A of one owned by B is the service edge A -> B."""
     modules = graph.digraph("module")
-    for edge in graph.edges("module"):
-        source = modules.nodes[edge.source]["node"].service
-        target = modules.nodes[edge.target]["node"].service
+    owner = {n: data["node"].service for n, data in modules.nodes(data=True)}
+    if not any(owner.values()):
+        return
+    lifted: dict[tuple[str, str], Edge] = {}
+    for u, v, data in modules.edges(data="edge"):
+        source, target = owner[u], owner[v]
         if source is None or target is None or source == target:
             continue
-        for owner in (source, target):
-            if not graph.has_node(node_id("service", owner)):
-                graph.add_node(Node(id=node_id("service", owner), kind="service", name=owner))
-        graph.add_edge(
-            replace(
-                edge,
-                source=node_id("service", source),
-                target=node_id("service", target),
-                kind="import",
-            ),
-            "service",
-        )
+        key = (node_id("service", source), node_id("service", target))
+        edge = lifted.get(key)
+        if edge is None:
+            lifted[key] = Edge(
+                key[0],
+                key[1],
+                "import",
+                data.strength,
+                data.typing_only,
+                data.deferred,
+                list(data.evidence),
+            )
+        else:  # fold by hand: Edge.merge re-sorts the evidence each time
+            edge.evidence.extend(data.evidence)
+            edge.strength = "hard" if "hard" in (edge.strength, data.strength) else "soft"
+            edge.typing_only = edge.typing_only and data.typing_only
+            edge.deferred = edge.deferred and data.deferred
+    for (source, target), edge in sorted(lifted.items()):
+        for end in (source, target):
+            if not graph.has_node(end):
+                graph.add_node(Node(id=end, kind="service", name=end.partition(":")[2]))
+        graph.add_edge(edge, "service")
 
 
 def _classify(graph: DependencyGraph, classify: EdgeRule) -> None:

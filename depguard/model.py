@@ -7,7 +7,7 @@ read, tested and reused without the CLI, YAML or rendering libraries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Level = Literal["module", "service"]
 LEVELS: tuple[Level, ...] = ("module", "service")
@@ -20,9 +20,12 @@ FindingType = Literal["cycle", "layer", "forbidden"]
 QUIET_KINDS = frozenset({"telemetry", "monitoring"})
 
 
-@dataclass(frozen=True, order=True)
-class Evidence:
-    """Where an edge was read: a file, a line, the text there and the source that read it."""
+class Evidence(NamedTuple):
+    """Where an edge was read: a file, a line, the text there and the source that read it.
+
+    A named tuple, not a frozen dataclass: a large tree has one per import line, and a
+    tuple is several times cheaper to make, hash and sort.
+    """
 
     file: str
     line: int
@@ -163,6 +166,18 @@ class FixedEntry:
 
 
 @dataclass
+class Coverage:
+    """Per service, the sources that gave it outgoing edges; who has none; dangling refs."""
+
+    sources: dict[str, list[str]] = field(default_factory=dict)
+    no_evidence: list[str] = field(default_factory=list)
+    dangling: list[str] = field(default_factory=list)
+    # with traces as a source: declared edges never observed, observed calls never declared
+    declared_not_observed: list[str] = field(default_factory=list)
+    observed_not_declared: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Summary:
     new: int = 0
     baselined: int = 0
@@ -189,6 +204,7 @@ class Result:
     summary: Summary = field(default_factory=Summary)
     fixed: list[FixedEntry] = field(default_factory=list)
     stale_edges: int = 0
+    coverage: Coverage = field(default_factory=Coverage)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

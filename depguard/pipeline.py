@@ -5,24 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from depguard import __version__, analysis, baseline, config, graph
+from depguard.analysis.coverage import coverage
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
 from depguard.sources import SOURCES
 from depguard.sources.files import is_excluded, relative
 
 
-def collect(project: config.Project) -> list[Fragment]:
+def collect(project: config.Project, use_cache: bool = True) -> list[Fragment]:
     """Read every configured source, or every source found under the root."""
     root, cfg = project.root, project.config
     fragments = []
     if cfg.sources:
-        plan = [(entry.format, [root / p for p in entry.paths]) for entry in cfg.sources]
+        plan = [
+            (entry.format, [root / p for p in entry.paths], entry.options) for entry in cfg.sources
+        ]
     else:
-        plan = [(name, module.discover(root)) for name, module in SOURCES.items()]
-    for name, paths in plan:
+        plan = [(name, module.discover(root), None) for name, module in SOURCES.items()]
+    for name, paths, options in plan:
         missing = [p for p in paths if not p.exists()]
         present = [p for p in paths if p.exists()]
         fragment = (
-            SOURCES[name].collect(present, root, tuple(cfg.exclude)) if present else Fragment(name)
+            _collect(name, present, root, cfg, options, use_cache) if present else Fragment(name)
         )
         where = project.config_file.name if project.config_file else "config"
         for path in missing:
@@ -34,6 +37,28 @@ def collect(project: config.Project) -> list[Fragment]:
                 )
         fragments.append(fragment)
     return fragments
+
+
+def _collect(
+    name: str, paths: list[Path], root: Path, cfg: config.Config, options: object, use_cache: bool
+) -> Fragment:
+    if name == "python":
+        from depguard.sources.python import source as python_source
+
+        chosen = options if isinstance(options, config.PythonSource) else config.PythonSource()
+        if chosen.collector == "pydeps":
+            from depguard.sources import pydeps
+
+            return pydeps.run_pydeps(paths, root, tuple(cfg.exclude), chosen)
+        options = python_source.Options(
+            packages=tuple(chosen.packages),
+            include_external=chosen.include_external,
+            namespace_packages=chosen.namespace_packages,
+            max_file_size=chosen.max_file_size,
+            use_cache=use_cache,
+        )
+    fragment: Fragment = SOURCES[name].collect(paths, root, tuple(cfg.exclude), options)
+    return fragment
 
 
 def build(
@@ -49,14 +74,18 @@ def build(
     )
 
 
-def run(path: Path, config_file: Path | None = None) -> tuple[Result, graph.DependencyGraph]:
+def run(
+    path: Path, config_file: Path | None = None, use_cache: bool = True
+) -> tuple[Result, graph.DependencyGraph]:
     """Everything `check` needs: the result and the graph it was computed on."""
     project = config.open_project(path, config_file)
-    return analyse(project)
+    return analyse(project, use_cache)
 
 
-def analyse(project: config.Project) -> tuple[Result, graph.DependencyGraph]:
-    fragments = collect(project)
+def analyse(
+    project: config.Project, use_cache: bool = True
+) -> tuple[Result, graph.DependencyGraph]:
+    fragments = collect(project, use_cache)
     dependency_graph, problems = build(project, fragments)
     findings = analysis.analyse(dependency_graph, project.config)
     diagnostics = sorted(
@@ -79,6 +108,7 @@ def analyse(project: config.Project) -> tuple[Result, graph.DependencyGraph]:
         stats=stats,
         sources=sorted({f.source for f in fragments if f.files}),
         summary=Summary(new=sum(1 for f in findings if f.new)),
+        coverage=coverage(dependency_graph),
     )
     return result, dependency_graph
 
@@ -100,11 +130,15 @@ def baseline_path(project: config.Project, given: Path | None) -> Path:
 
 
 def check(
-    path: Path, config_file: Path | None, baseline_file: Path | None, use_baseline: bool
+    path: Path,
+    config_file: Path | None,
+    baseline_file: Path | None,
+    use_baseline: bool,
+    use_cache: bool = True,
 ) -> tuple[Result, graph.DependencyGraph]:
     """Analyse, then diff against the baseline when one is named or configured."""
     project = config.open_project(path, config_file)
-    result, dependency_graph = analyse(project)
+    result, dependency_graph = analyse(project, use_cache)
     named = baseline_file is not None or project.config.baseline is not None
     if use_baseline and named:
         known = baseline.load(baseline_path(project, baseline_file))

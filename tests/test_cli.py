@@ -21,10 +21,14 @@ def test_check_on_the_broken_example_fails_and_names_the_loops(run_cli: Run) -> 
     result = run_cli("check", BROKEN)
     assert result.exit_code == 1
     out = result.stdout
-    # the console / cloud API loop, every hop with file:line evidence
-    assert "console   -> cloud-api  services.yaml:11  console calls the API for every page" in out
-    assert "cloud-api -> auth       services.yaml:24" in out
-    assert "auth      -> console    services.yaml:41" in out
+    # the console / cloud API loop, every hop with file:line evidence from the manifest,
+    # the compose stack and the code (the same edge from several sources is one edge)
+    assert "cloud-api -> auth       deploy/compose.yaml:17  env AUTH_URL=http://auth:9000" in out
+    assert "auth      -> console    deploy/compose.yaml:25  env CONSOLE_SESSION_URL=" in out
+    assert (
+        "console   -> cloud-api  deploy/compose.yaml:7   env API_URL=http://cloud-api:8080" in out
+    )
+    assert "cloud-api -> console    src/cloud_api/usage.py:4  from console.widgets import" in out
     # the scheduler bootstrap loop
     assert "scheduler          -> cloud-api           services.yaml:48" in out
     assert "container-platform -> scheduler           services.yaml:56" in out
@@ -107,7 +111,7 @@ def test_output_file_is_written_whole(run_cli: Run, tmp_path: Path) -> None:
     target.write_text("old")
     result = run_cli("check", BROKEN, "--format", "json", "--output", target)
     assert result.exit_code == 1 and result.stdout == ""
-    assert json.loads(target.read_text())["summary"]["errors"] == 4
+    assert json.loads(target.read_text())["summary"]["errors"] == 7
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 

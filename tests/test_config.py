@@ -369,8 +369,8 @@ def test_unknown_key_in_a_forbidden_rule(tmp_path: Path) -> None:
 
 
 def test_unknown_key_in_an_edge_match(tmp_path: Path) -> None:
-    assert one_problem(tmp_path, "edges:", "  - match: {env: X}", "    kind: telemetry") == (
-        "depguard.yaml:2: edges[0].match.env: unknown key 'env'"
+    assert one_problem(tmp_path, "edges:", "  - match: {envv: X}", "    kind: telemetry") == (
+        "depguard.yaml:2: edges[0].match.envv: unknown key 'envv' (did you mean 'env'?)"
     )
 
 

@@ -24,6 +24,7 @@ OUTPUTS = {
     "check.github": ("check", "--format", "github"),
     "check.md": ("check", "--format", "markdown"),
     "graph.json": ("graph", "--format", "json"),
+    "graph.module.json": ("graph", "--level", "module", "--format", "json"),
     "graph.dot": ("graph", "--format", "dot"),
     "graph.mmd": ("graph", "--format", "mermaid"),
 }

@@ -137,3 +137,20 @@ def test_edge_rules_reclassify_edges() -> None:
     graph, _ = make(manifest_fragment(), config=config)
     edge = graph.edge("service", "service:console", "service:api")
     assert (edge.kind, edge.strength) == ("async", "soft")
+
+
+def test_a_service_named_like_a_declared_resource_is_that_resource() -> None:
+    manifest = Fragment(
+        "services",
+        nodes=[Node(id="resource:db", kind="resource", name="db")],
+        edges=[Edge("service:api", "resource:db", evidence=[Evidence("services.yaml", 3)])],
+    )
+    compose = Fragment(
+        "compose",
+        nodes=[Node(id="service:db", kind="service", name="db")],
+        edges=[Edge("service:api", "service:db", evidence=[Evidence("compose.yaml", 9)])],
+    )
+    graph, _ = make(manifest, compose, config=Config())
+    assert [n.id for n in graph.nodes("service")] == ["resource:db", "service:api"]
+    edge = graph.edge("service", "service:api", "resource:db")
+    assert [e.location() for e in edge.evidence] == ["compose.yaml:9", "services.yaml:3"]

@@ -1,6 +1,6 @@
 """Layer violations: an edge from a lower layer up to a higher one, or between two
-members of an independent layer. Hard edges are errors; soft, quiet and typing-only
-edges are warnings, since the dependent survives without them."""
+members of an independent layer. Hard edges are errors; soft and quiet edges are
+warnings, since the dependent survives without them; typing-only imports are ignored."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ RULE = "layers"
 def find_violations(graph: DependencyGraph, level: Level, config: Config) -> list[Finding]:
     layers = {layer.name: layer for layer in config.layers}
     rank = {layer.name: index for index, layer in enumerate(config.layers)}
-    findings = []
+    findings: list[Finding] = []
+    if not rank:
+        return findings
     for edge in graph.edges(level):
-        if edge.source == edge.target:
-            continue
+        if edge.source == edge.target or edge.typing_only:
+            continue  # a typing-only import never runs, so it cannot break a layer
         source, target = graph.node(edge.source), graph.node(edge.target)
         if source.layer not in rank or target.layer not in rank:
             continue

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from depguard.model import (
+    Coverage,
     Diagnostic,
     Evidence,
     Finding,
@@ -44,6 +45,13 @@ def to_data(result: Result) -> dict[str, Any]:
         ],
         "graph": {s.level: {"nodes": s.nodes, "edges": s.edges} for s in result.stats},
         "sources": list(result.sources),
+        "coverage": {
+            "sources": result.coverage.sources,
+            "no_evidence": result.coverage.no_evidence,
+            "dangling": result.coverage.dangling,
+            "declared_not_observed": result.coverage.declared_not_observed,
+            "observed_not_declared": result.coverage.observed_not_declared,
+        },
     }
 
 
@@ -126,4 +134,5 @@ def from_data(data: dict[str, Any]) -> Result:
         summary=Summary(summary["new"], summary["baselined"], summary["fixed"]),
         fixed=[FixedEntry(**f) for f in data.get("fixed", [])],
         stale_edges=int(data.get("stale_edges", 0)),
+        coverage=Coverage(**data.get("coverage", {})),
     )

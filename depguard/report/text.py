@@ -15,7 +15,7 @@ from depguard.report import Options, display
 
 HEADINGS = {"cycle": "Cycles", "layer": "Layer violations", "forbidden": "Forbidden dependencies"}
 BADGES = {"error": ("ERROR", "bold white on red"), "warning": ("WARN", "bold black on yellow")}
-SHOWN_WITNESSES = 3
+SHOWN_WITNESSES = 5
 
 
 def render(result: Result, options: Options) -> str:
@@ -41,6 +41,27 @@ def render(result: Result, options: Options) -> str:
         for diagnostic in result.diagnostics:
             console.print(Text(f"  {diagnostic}"))
         console.print()
+    if result.coverage.dangling:
+        console.print(Text("Dangling references (services not in the input)", style="bold"))
+        for line in result.coverage.dangling:
+            console.print(Text(f"  {line}"))
+        console.print()
+    drift = result.coverage
+    if drift.declared_not_observed or drift.observed_not_declared:
+        console.print(Text("Drift between declared and observed dependencies", style="bold"))
+        for line in drift.observed_not_declared:
+            console.print(Text(f"  observed, not declared: {line}"))
+        for line in drift.declared_not_observed:
+            console.print(Text(f"  declared, never observed: {line}"))
+        console.print()
+    if result.coverage.no_evidence:
+        console.print(
+            Text(
+                "No outgoing evidence (unknown, not dependency-free): "
+                + ", ".join(result.coverage.no_evidence),
+                style="dim",
+            )
+        )
     if result.fixed:
         console.print(Text("Fixed since the baseline", style="bold green"))
         for entry in result.fixed:

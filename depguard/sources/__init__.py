@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from depguard.sources import services
+from depguard.sources import backstage, compose, pydeps, services, traces
+from depguard.sources.python import source as python
 
 SOURCES: dict[str, ModuleType] = {
     "services": services,
+    "python": python,
+    "pydeps": pydeps,
+    "compose": compose,
+    "backstage": backstage,
+    "traces": traces,
 }

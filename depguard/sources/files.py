@@ -9,10 +9,18 @@ from pathlib import Path
 
 
 def relative(path: Path, root: Path) -> str:
-    """A path as shown in evidence: relative to the project root, with forward slashes."""
+    """A path as shown in evidence: relative to the project root, with forward slashes.
+
+    Links are not resolved first, so a link loop still has a name to report.
+    """
+    here = Path(os.path.normpath(path.absolute()))
+    try:
+        return here.relative_to(Path(os.path.normpath(root.absolute()))).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):
         return path.as_posix()
 
 

@@ -55,7 +55,9 @@ def discover(root: Path) -> list[Path]:
     return [root / name for name in DISCOVER if (root / name).exists()]
 
 
-def collect(paths: list[Path], root: Path, exclude: tuple[str, ...] = ()) -> Fragment:
+def collect(
+    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: object = None
+) -> Fragment:
     """Read manifests into nodes and edges; problems become diagnostics, never exceptions."""
     fragment = Fragment(SOURCE)
     parsed: list[tuple[str, Any, Manifest]] = []

@@ -77,3 +77,8 @@ def test_independent_modules_are_grouped_by_the_package_their_glob_names() -> No
         )
     [finding] = find_violations(graph, "module", config)
     assert finding.nodes == ["module:app.features.a.x", "module:app.features.b"]
+
+
+def test_typing_only_imports_never_violate_a_layer() -> None:
+    graph = service_graph([("api", "console", {"typing_only": True})], LAYERS)
+    assert find_violations(graph, "service", CONFIG) == []

@@ -17,4 +17,7 @@ def test_plain_text_has_no_escape_codes_and_colour_has_some() -> None:
 def test_summary_line_counts_errors_warnings_and_the_graph() -> None:
     result, _ = pipeline.run(EXAMPLES / "cloud-control-plane")
     last = report.render("text", result).splitlines()[-1]
-    assert last == "4 errors, 2 warnings, service level: 21 nodes and 33 edges from services"
+    assert last == (
+        "7 errors, 2 warnings, module level: 9 nodes and 5 edges, service level: "
+        "21 nodes and 34 edges from compose, python, services"
+    )
