@@ -82,6 +82,10 @@ class SourceEntry(_Model):
     compose: Paths | None = Field(
         None, description="docker compose files, merged in order (base, then overrides)"
     )
+    kubernetes: Paths | None = Field(
+        None,
+        description="Kubernetes manifests: files, folders, or '-' for rendered output on stdin",
+    )
     backstage: Paths | None = Field(None, description="Backstage catalog-info.yaml files")
     traces: Paths | None = Field(None, description="Jaeger dependencies JSON (observed calls)")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from depguard.sources import backstage, compose, pydeps, services, traces
+from depguard.sources import backstage, compose, kubernetes, pydeps, services, traces
 from depguard.sources.python import source as python
 
 SOURCES: dict[str, ModuleType] = {
@@ -16,6 +16,7 @@ SOURCES: dict[str, ModuleType] = {
     "python": python,
     "pydeps": pydeps,
     "compose": compose,
+    "kubernetes": kubernetes,
     "backstage": backstage,
     "traces": traces,
 }

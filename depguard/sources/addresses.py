@@ -31,7 +31,7 @@ from depguard.model import Strength
 # scheme://authority, found anywhere in a value. A JDBC URL matches from its sub-protocol
 # (`jdbc:postgresql://db` matches `postgresql://db`); `;` ends the authority because
 # SQL Server's JDBC URLs put their properties right after it.
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/?#\s\"'<>;\\]*)")
+_URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]*://([^/?#\s\"'<>;\\]*)")
 # a comma that starts another URL in a list (`http://a:1,http://b:2`): not a host separator
 _URL_LIST_COMMA = re.compile(r",(?=\s*[A-Za-z][A-Za-z0-9+.\-]*://)")
 # Oracle's thin driver: jdbc:oracle:thin:[user/pass]@host:port:sid or @//host:port/service
@@ -59,7 +59,9 @@ _SECRET_PAIR = re.compile(
     r"\s*=\s*)[^;&,]*"
 )
 # the password of a URL's user info: scheme://user:PASSWORD@host
-_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)[^@\s/]+(?=@)")
+_URL_PASSWORD = re.compile(
+    r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:)[^@\s/]+(?=@)"
+)
 # Oracle's thin driver writes user/password@host
 _ORACLE_PASSWORD = re.compile(r"(jdbc:oracle:[A-Za-z]+:[^/@\s:]*/)[^@\s]+(?=@)", re.IGNORECASE)
 MASK = "***"
