@@ -123,6 +123,8 @@ class Fragment:
     edges: list[Edge] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # valid content the source does not use (a Kubernetes kind, a Backstage Group), counted
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,7 @@ class Result:
     fixed: list[FixedEntry] = field(default_factory=list)
     stale_edges: int = 0
     coverage: Coverage = field(default_factory=Coverage)
+    skipped: dict[str, int] = field(default_factory=dict)  # "kubernetes Ingress" -> 2
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

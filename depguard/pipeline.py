@@ -109,6 +109,11 @@ def analyse(
         sources=sorted({f.source for f in fragments if f.files}),
         summary=Summary(new=sum(1 for f in findings if f.new)),
         coverage=coverage(dependency_graph),
+        skipped={
+            f"{f.source} {kind}": count
+            for f in fragments
+            for kind, count in sorted(f.skipped.items())
+        },
     )
     return result, dependency_graph
 

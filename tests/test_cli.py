@@ -29,8 +29,9 @@ def test_check_on_the_broken_example_fails_and_names_the_loops(run_cli: Run) -> 
         "console   -> cloud-api  deploy/compose.yaml:7   env API_URL=http://cloud-api:8080" in out
     )
     assert "cloud-api -> console    src/cloud_api/usage.py:4  from console.widgets import" in out
-    # the scheduler bootstrap loop
-    assert "scheduler          -> cloud-api           services.yaml:48" in out
+    # the scheduler bootstrap loop, from the Kubernetes manifests and the manifest
+    assert "scheduler -> cloud-api  deploy/k8s/platform.yaml:22  env QUOTA_API_URL=" in out
+    assert "cloud-api -> scheduler  deploy/k8s/platform.yaml:50  initContainer" in out
     assert "container-platform -> scheduler           services.yaml:56" in out
     assert (
         "cut here: scheduler -> cloud-api (layer platform must not depend on higher layer api)"

@@ -99,3 +99,12 @@ def test_backstage_and_traces_drift(run_cli: Run, tmp_path: Path, name: str) -> 
     report = json.loads(run_cli("check", tmp_path, "--format", "json").stdout)
     assert report["coverage"]["observed_not_declared"] == ["checkout -> ledger"]
     assert report["coverage"]["declared_not_observed"] == ["refund-worker -> payment-gateway"]
+
+
+def test_unknown_kinds_are_skipped_and_counted(run_cli: Run, tmp_path: Path) -> None:
+    folder = project(tmp_path, "kubernetes/shop", "kubernetes")
+    result = run_cli("check", folder, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    skipped = json.loads(result.stdout)["skipped"]
+    assert skipped.get("kubernetes Ingress", 0) >= 1
+    assert "Skipped (content depguard does not use)" in run_cli("check", folder).stdout

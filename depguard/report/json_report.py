@@ -45,6 +45,7 @@ def to_data(result: Result) -> dict[str, Any]:
         ],
         "graph": {s.level: {"nodes": s.nodes, "edges": s.edges} for s in result.stats},
         "sources": list(result.sources),
+        "skipped": dict(sorted(result.skipped.items())),
         "coverage": {
             "sources": result.coverage.sources,
             "no_evidence": result.coverage.no_evidence,
@@ -134,5 +135,6 @@ def from_data(data: dict[str, Any]) -> Result:
         summary=Summary(summary["new"], summary["baselined"], summary["fixed"]),
         fixed=[FixedEntry(**f) for f in data.get("fixed", [])],
         stale_edges=int(data.get("stale_edges", 0)),
+        skipped=dict(data.get("skipped", {})),
         coverage=Coverage(**data.get("coverage", {})),
     )

@@ -54,6 +54,9 @@ def render(result: Result, options: Options) -> str:
         for line in drift.declared_not_observed:
             console.print(Text(f"  declared, never observed: {line}"))
         console.print()
+    if result.skipped:
+        parts = ", ".join(f"{count} {kind}" for kind, count in sorted(result.skipped.items()))
+        console.print(Text(f"Skipped (content depguard does not use): {parts}", style="dim"))
     if result.coverage.no_evidence:
         console.print(
             Text(

@@ -163,7 +163,9 @@ def collect(
 ) -> Fragment:
     """Read catalog files into nodes and edges; problems become diagnostics, never
     exceptions. `options` is accepted for the pipeline's common call and unused."""
-    return collect_with_summary(paths, root, exclude, options)[0]
+    fragment, summary = collect_with_summary(paths, root, exclude, options)
+    fragment.skipped = dict(summary.skipped)
+    return fragment
 
 
 def collect_with_summary(

@@ -269,7 +269,9 @@ def collect(
     stdin: BinaryIO | None = None,
 ) -> Fragment:
     """Read manifests into nodes and edges; problems become diagnostics, never exceptions."""
-    return collect_with_summary(paths, root, exclude, options, stdin=stdin)[0]
+    fragment, summary = collect_with_summary(paths, root, exclude, options, stdin=stdin)
+    fragment.skipped = dict(summary.skipped_kinds)
+    return fragment
 
 
 def collect_with_summary(

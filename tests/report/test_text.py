@@ -19,5 +19,5 @@ def test_summary_line_counts_errors_warnings_and_the_graph() -> None:
     last = report.render("text", result).splitlines()[-1]
     assert last == (
         "7 errors, 2 warnings, module level: 9 nodes and 5 edges, service level: "
-        "21 nodes and 34 edges from compose, python, services"
+        "22 nodes and 36 edges from compose, kubernetes, python, services"
     )
