@@ -43,4 +43,15 @@ def to_data(graph: DependencyGraph, level: Level) -> dict[str, Any]:
 
 
 def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str:
-    return json.dumps(to_data(graph, level), indent=2, ensure_ascii=False) + "\n"
+    """One node or edge a line: readable in a diff, and written by json's C encoder (an
+    indented dump falls back to the pure-Python one, seconds on a large tree)."""
+    data = to_data(graph, level)
+
+    def rows(items: list[dict[str, Any]]) -> str:
+        if not items:
+            return "[]"
+        dumped = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in items)
+        return "[\n    " + dumped + "\n  ]"
+
+    return (f'{{\n  "level": {json.dumps(level)},\n  "nodes": {rows(data["nodes"])},\n'
+            f'  "edges": {rows(data["edges"])}\n}}\n')

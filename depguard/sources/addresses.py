@@ -155,12 +155,47 @@ def is_address_key(key: str) -> bool:
     return any(w in _ADDRESS_WORDS or w.endswith(_ADDRESS_SUFFIXES) for w in words)
 
 
-def classify_env(key: str) -> tuple[str, Strength]:
-    """(kind, strength) of an edge read from variable `key`: telemetry and soft for
-    tracing, metrics and error collectors; otherwise runtime and hard."""
+# a message broker: the dependent queues work and goes on (async, soft)
+ASYNC_PATTERNS = (
+    "*BROKER*",
+    "*KAFKA*",
+    "*RABBIT*",
+    "*AMQP*",
+    "*NATS*",
+    "*MQTT*",
+    "*PULSAR*",
+    "*QUEUE_URL*",
+    "*EVENT_BUS*",
+)
+_ASYNC_SCHEMES = re.compile(
+    r"^\s*(amqps?|kafka|nats|mqtts?|pulsar(\+ssl)?|sqs|stomp)://", re.IGNORECASE
+)
+# an address handed to others to call back: configuration, not a call (config, soft)
+CONFIG_PATTERNS = (
+    "*CALLBACK*",
+    "*WEBHOOK*",
+    "*REDIRECT_URI*",
+    "*REDIRECT_URL*",
+    "*RETURN_URL*",
+    "*PUBLIC_URL*",
+    "*EXTERNAL_URL*",
+)
+
+
+def classify_env(key: str, value: str = "") -> tuple[str, Strength]:
+    """(kind, strength) of an edge read from variable `key` (holding `value`): telemetry
+    for tracing, metrics and error collectors; async for message brokers; config for
+    callback and public URLs, all soft; otherwise runtime and hard. The built-in rules;
+    a config's `edges:` rules can override them."""
     upper = key.upper()
     if any(fnmatch.fnmatchcase(upper, pattern) for pattern in TELEMETRY_PATTERNS):
         return ("telemetry", "soft")
+    if any(fnmatch.fnmatchcase(upper, pattern) for pattern in CONFIG_PATTERNS):
+        return ("config", "soft")
+    if _ASYNC_SCHEMES.match(value) or any(
+        fnmatch.fnmatchcase(upper, pattern) for pattern in ASYNC_PATTERNS
+    ):
+        return ("async", "soft")
     return ("runtime", "hard")
 
 

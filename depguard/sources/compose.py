@@ -312,7 +312,7 @@ class _Project:
         for key, var in self._environment(service).items():
             if not var.value:
                 continue
-            kind, strength = addresses.classify_env(key)
+            kind, strength = addresses.classify_env(key, var.value)
             text = f"env {key}={addresses.mask(var.value, key)}"
             for target in addresses.references(key, var.value, names):
                 if target != service.name:

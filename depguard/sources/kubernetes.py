@@ -1308,7 +1308,7 @@ class _Emitter:
         return found
 
     def _variable(self, workload: _Workload, variable: _Var, quiet: bool) -> None:
-        kind, strength = _classify(variable.name, quiet)
+        kind, strength = _classify(variable.name, quiet, variable.text)
         for index, line in enumerate(variable.text.split("\n")):
             for host, strong in self._hosts(variable.name, line):
                 evidence = variable.evidence(index, line)
@@ -1403,9 +1403,9 @@ class _Emitter:
                 edge.evidence.append(item)
 
 
-def _classify(key: str, quiet: bool) -> tuple[str, Strength]:
+def _classify(key: str, quiet: bool, value: str = "") -> tuple[str, Strength]:
     if quiet:
         return ("telemetry", "soft")
     if not key:
         return ("runtime", "hard")
-    return addresses.classify_env(_as_key(key))
+    return addresses.classify_env(_as_key(key), value)

@@ -212,3 +212,19 @@ def test_classify_env_tells_telemetry_from_runtime(key: str, expected: tuple[str
 )
 def test_is_address_key(key: str, expected: bool) -> None:
     assert is_address_key(key) is expected
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092", ("async", "soft")),
+        ("EVENTS", "amqp://user:pw@rabbit:5672/", ("async", "soft")),
+        ("PAYMENT_CALLBACK_URL", "http://shop:8080/paid", ("config", "soft")),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317", ("telemetry", "soft")),
+        ("DATABASE_URL", "postgres://db:5432/app", ("runtime", "hard")),
+    ],
+)
+def test_built_in_edge_classes(key: str, value: str, expected: tuple[str, str]) -> None:
+    from depguard.sources import addresses
+
+    assert addresses.classify_env(key, value) == expected

@@ -64,7 +64,7 @@ def test_the_shop_project_gives_exactly_these_edges() -> None:
         # addresses: JDBC, bare name under *_HOST, connection string, .env URL, env_file
         ("migrate", "db", "runtime", "hard"),
         ("catalog", "db", "runtime", "hard"),
-        ("catalog", "queue", "runtime", "hard"),
+        ("catalog", "queue", "async", "soft"),
         ("orders", "db", "runtime", "hard"),
         ("orders", "payments", "runtime", "hard"),
         ("orders", "cache", "runtime", "hard"),
@@ -237,7 +237,7 @@ def test_interpolation_edge_cases_without_a_dot_env() -> None:
         ("app", "db", "startup", "hard"),
         ("app", "db", "runtime", "hard"),  # ${DATABASE_URL:-postgres://...@db...}
         ("app", "cache", "runtime", "hard"),  # ${CACHE_HOST-cache}
-        ("app", "queue", "runtime", "hard"),  # amqp://${QUEUE_HOST:-queue}:5672
+        ("app", "queue", "async", "soft"),  # amqp://${QUEUE_HOST:-queue}:5672
         # SEARCH_URL unset (no edge to search), MIRROR unset so ${MIRROR:+...} is empty
     }
     assert messages(fragment) == [
@@ -443,13 +443,13 @@ def test_env_file_forms_and_a_missing_required_one(
     )
     fragment = compose.collect([tmp_path / "deploy"], tmp_path)
     assert edges(fragment) == {
-        ("worker", "queue", "runtime", "hard"),
+        ("worker", "queue", "async", "soft"),
         ("worker", "cache", "runtime", "hard"),
         ("web", "cache", "runtime", "hard"),
-        ("web", "other", "runtime", "hard"),  # web.env overrides common.env's QUEUE_URL
+        ("web", "other", "async", "soft"),  # web.env overrides common.env's QUEUE_URL
         ("web", "auth", "runtime", "hard"),  # environment overrides web.env's API_URL
     }
-    assert evidence(fragment, "web", "other", "runtime") == [
+    assert evidence(fragment, "web", "other", "async") == [
         ("deploy/web.env:2", "env QUEUE_URL=amqp://other:5672")
     ]
     assert messages(fragment) == [
