@@ -53,5 +53,7 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
         dumped = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in items)
         return "[\n    " + dumped + "\n  ]"
 
-    return (f'{{\n  "level": {json.dumps(level)},\n  "nodes": {rows(data["nodes"])},\n'
-            f'  "edges": {rows(data["edges"])}\n}}\n')
+    return (
+        f'{{\n  "level": {json.dumps(level)},\n  "nodes": {rows(data["nodes"])},\n'
+        f'  "edges": {rows(data["edges"])}\n}}\n'
+    )
