@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from depguard.graph import DependencyGraph
-from depguard.model import Edge, Evidence, Node
+from depguard.model import Edge, Evidence, Fragment, Node
 
 
 def service_graph(
@@ -32,3 +32,29 @@ def service_graph(
             "service",
         )
     return graph
+
+
+EdgeRow = tuple[str, str, str, str]
+
+
+def short(node: str) -> str:
+    return node.removeprefix("service:")
+
+
+def edge_rows(fragment: Fragment) -> set[EdgeRow]:
+    """(source, target, kind, strength) of every edge, service prefixes dropped."""
+    return {(short(e.source), short(e.target), e.kind, e.strength) for e in fragment.edges}
+
+
+def edge_evidence(fragment: Fragment, source: str, target: str, kind: str) -> list[tuple[str, str]]:
+    """(file:line, text) of every evidence item of one edge."""
+    (edge,) = [
+        e
+        for e in fragment.edges
+        if (short(e.source), short(e.target), e.kind) == (source, target, kind)
+    ]
+    return [(ev.location(), ev.text) for ev in edge.evidence]
+
+
+def messages(fragment: Fragment) -> list[str]:
+    return [str(d) for d in fragment.diagnostics]

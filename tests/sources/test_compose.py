@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from depguard.model import Fragment
 from depguard.sources import compose
 
 FIXTURES = REPO / "tests" / "fixtures" / "compose"
@@ -14,30 +13,9 @@ SHOP = FIXTURES / "shop"
 OVERRIDE = FIXTURES / "override"
 INTERPOLATION = FIXTURES / "interpolation"
 
-EdgeRow = tuple[str, str, str, str]
-
-
-def short(node: str) -> str:
-    return node.removeprefix("service:")
-
-
-def edges(fragment: Fragment) -> set[EdgeRow]:
-    return {(short(e.source), short(e.target), e.kind, e.strength) for e in fragment.edges}
-
-
-def evidence(fragment: Fragment, source: str, target: str, kind: str) -> list[tuple[str, str]]:
-    """(file:line, text) of every evidence item of one edge."""
-    (edge,) = [
-        e
-        for e in fragment.edges
-        if (short(e.source), short(e.target), e.kind) == (source, target, kind)
-    ]
-    return [(ev.location(), ev.text) for ev in edge.evidence]
-
-
-def messages(fragment: Fragment) -> list[str]:
-    return [str(d) for d in fragment.diagnostics]
-
+from builders import edge_evidence as evidence  # noqa: E402
+from builders import edge_rows as edges  # noqa: E402
+from builders import messages, short  # noqa: E402
 
 # ---------------------------------------------------------------- a whole project
 
