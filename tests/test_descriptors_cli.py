@@ -108,3 +108,29 @@ def test_unknown_kinds_are_skipped_and_counted(run_cli: Run, tmp_path: Path) -> 
     skipped = json.loads(result.stdout)["skipped"]
     assert skipped.get("kubernetes Ingress", 0) >= 1
     assert "Skipped (content depguard does not use)" in run_cli("check", folder).stdout
+
+
+def test_labels_from_compose_and_kubernetes_assign_layers(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  api:\n    labels: {tier: core}\n    environment: {UI_URL: 'http://web:80'}\n"
+        "  web:\n    labels: {tier: edge}\n"
+    )
+    (tmp_path / "k8s.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\n"
+        "  labels: {tier: core}\nspec:\n  template:\n    metadata:\n      labels: {app: w}\n"
+        "    spec:\n      containers:\n        - name: w\n          env:\n"
+        "            - {name: UI_URL, value: 'http://web:80'}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+        "  template:\n    metadata:\n      labels: {app: web}\n    spec:\n"
+        "      containers: [{name: web}]\n"
+    )
+    (tmp_path / "depguard.yaml").write_text(
+        "sources:\n  - compose: compose.yaml\n  - kubernetes: k8s.yaml\n"
+        "layers:\n  - {name: core, match: ['label:tier=core']}\n"
+        "  - {name: edge, match: ['label:tier=edge']}\n"
+    )
+    report = json.loads(run_cli("check", tmp_path, "--format", "json").stdout)
+    upward = sorted(f["nodes"][0] for f in report["findings"] if f["type"] == "layer")
+    assert upward == ["service:api", "service:worker"]
