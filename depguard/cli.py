@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -226,11 +226,130 @@ def graph(
         elif not dependency_graph.digraph("service").number_of_nodes():
             chosen = "module"
         write_output(
-            output, diagram.render(format.value, dependency_graph, chosen, result.findings)
+            output, diagram.export(format.value, dependency_graph, chosen, result.findings)
         )
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)
     raise typer.Exit(2 if result.diagnostics else 0)
+
+
+DIAGRAM_SUFFIXES = {
+    ".svg": "svg",
+    ".png": "png",
+    ".pdf": "pdf",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".html": "html",
+}
+
+
+@app.command()
+def diagram(
+    path: PathArg = Path("."),
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="F.svg, .png, .pdf, .dot, .mmd or .html (the suffix picks the format)",
+        ),
+    ] = "",
+    config: ConfigOpt = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="svg, png, pdf, dot, mermaid or html (default: from --output)"
+        ),
+    ] = None,
+    level: Annotated[
+        LevelChoice | None,
+        typer.Option("--level", "-l", help="Default: service, or module if there are none."),
+    ] = None,
+    focus: Annotated[str | None, typer.Option(help="Show only NODE and its neighbours.")] = None,
+    depth: Annotated[int, typer.Option(help="Hops around --focus, both ways.")] = 1,
+    cycles_only: Annotated[
+        bool, typer.Option("--cycles-only", help="Only nodes in cycles.")
+    ] = False,
+    collapse: Annotated[
+        str | None, typer.Option(help="'service', or a package depth such as 2 (module level)")
+    ] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Never reduce a large graph.")] = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Draw the graph: layers as bands, cycles red, violations dashed, a legend."""
+    with _errors():
+        from depguard import pipeline
+        from depguard.diagram import dot, html, mermaid
+        from depguard.diagram.view import FocusError, Options, build_view
+        from depguard.fsutil import write_output
+
+        chosen_format = format or DIAGRAM_SUFFIXES.get(Path(output).suffix.lower(), "")
+        if chosen_format not in set(DIAGRAM_SUFFIXES.values()):
+            typer.echo(
+                f"depguard: cannot tell the format of {output or 'stdout'!r}: use "
+                "--output F.svg|.png|.pdf|.dot|.mmd|.html or --format",
+                err=True,
+            )
+            raise typer.Exit(2)
+        if collapse not in (None, "service") and not (collapse or "").isdigit():
+            typer.echo(
+                "depguard: --collapse takes 'service' or a package depth (1, 2, ...)", err=True
+            )
+            raise typer.Exit(2)
+        result, graph = pipeline.run(path, config, not no_cache)
+        chosen: Level = "service"
+        if level is not None:
+            chosen = "module" if level is LevelChoice.module else "service"
+        elif not graph.digraph("service").number_of_nodes():
+            chosen = "module"
+        options = Options(
+            focus=focus, depth=depth, cycles_only=cycles_only, collapse=collapse, show_all=show_all
+        )
+        try:
+            view = build_view(graph, chosen, result.findings, options)
+        except FocusError as exc:
+            typer.echo(f"depguard: {exc}", err=True)
+            raise typer.Exit(2) from None
+        for note in view.notes:
+            typer.echo(f"depguard: {note}", err=True)
+        if chosen_format == "mermaid":
+            write_output(output or None, mermaid.render_view(view))
+        elif chosen_format == "dot":
+            write_output(output or None, dot.render_view(view))
+        else:
+            _write_rendered(
+                chosen_format, dot.render_view(view), output, result, html.render, str(path)
+            )
+        for diagnostic in result.diagnostics:
+            typer.echo(str(diagnostic), err=True)
+    raise typer.Exit(2 if result.diagnostics else 0)
+
+
+def _write_rendered(
+    fmt: str,
+    dot_source: str,
+    output: str,
+    result: Result,
+    page: Callable[[Result, str, str], str],
+    title: str,
+) -> None:
+    from depguard.diagram.render import RenderError, render
+    from depguard.fsutil import atomic_write_bytes, write_output
+
+    if not output:
+        typer.echo(f"depguard: {fmt} needs --output F.{fmt}", err=True)
+        raise typer.Exit(2)
+    try:
+        data = render(dot_source, "svg" if fmt == "html" else fmt)
+    except RenderError as exc:
+        typer.echo(f"depguard: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if fmt == "html":
+        write_output(output, page(result, data.decode("utf-8"), title))
+    else:
+        atomic_write_bytes(Path(output), data)
 
 
 @app.command(hidden=True)

@@ -140,7 +140,8 @@ def _assign(
     owner_for: Callable[[str], str | None],
 ) -> None:
     for node in graph.nodes("service"):
-        graph.replace_node(replace(node, layer=layer_for(node)))
+        if node.kind != "dangling":  # a name nobody defined belongs to no layer
+            graph.replace_node(replace(node, layer=layer_for(node)))
     for node in graph.nodes("module"):
         owner = node.service or owner_for(node.name)
         layer = layer_for(replace(node, layer=None) if node.layer else node)

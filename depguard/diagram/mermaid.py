@@ -1,12 +1,21 @@
-"""Mermaid flowchart: layers as subgraphs, classes for cycle and violation edges."""
+"""Mermaid flowchart of a view, as GitHub renders it: layers as subgraphs (lowest at the
+bottom), classes for nodes in cycles, link styles for cycle, violation and quiet edges."""
 
 from __future__ import annotations
 
 import re
 
-from depguard.diagram import marked_edges
+from depguard.diagram.view import Options, View, build_view
 from depguard.graph import DependencyGraph
 from depguard.model import Finding, Level
+
+LINK_STYLES = {
+    "cycle": "stroke:#d00000,stroke-width:3px",
+    "violation": "stroke:#d00000,stroke-width:2px,stroke-dasharray:5 4",
+    "soft": "stroke:#999999,stroke-dasharray:2 3",
+    "telemetry": "stroke:#b0b0b0,stroke-dasharray:6 3",
+    "observed": "stroke:#2b6cb0,stroke-dasharray:2 3",
+}
 
 
 def _ident(node_id: str) -> str:
@@ -18,26 +27,32 @@ def _label(text: str) -> str:
 
 
 def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str:
-    cyclic, violating = marked_edges(findings, level)
+    return render_view(build_view(graph, level, findings, Options(show_all=True)))
+
+
+def render_view(view: View) -> str:
     lines = ["flowchart BT"]
-    by_layer: dict[str | None, list[str]] = {}
-    for node in graph.nodes(level):
-        by_layer.setdefault(node.layer, []).append(node.id)
-    for layer in sorted(by_layer, key=graph.layer_sort_key):
+    by_layer: dict[str | None, list[int]] = {}
+    for index, node in enumerate(view.nodes):
+        by_layer.setdefault(node.layer, []).append(index)
+    order = [layer for layer in view.layers if layer in by_layer]
+    order += sorted(layer for layer in by_layer if layer is not None and layer not in order)
+    for layer in [*order, None]:
         indent = "    "
         if layer is not None:
             lines.append(f"    subgraph {_ident('layer:' + layer)}[{_label(layer)}]")
             indent = "        "
-        for node_id in by_layer[layer]:
-            lines.append(f"{indent}{_ident(node_id)}[{_label(graph.node(node_id).name)}]")
+        for index in by_layer.get(layer, []):
+            node = view.nodes[index]
+            suffix = ":::cyclic" if node.cyclic else ""
+            lines.append(f"{indent}{_ident(node.id)}[{_label(node.label)}]{suffix}")
         if layer is not None:
             lines.append("    end")
     styles = []
-    for index, edge in enumerate(graph.edges(level)):
-        arrow = "-.->" if edge.edge_class != "hard" else "-->"
+    for index, edge in enumerate(view.edges):
+        arrow = "-.->" if edge.style in ("soft", "telemetry", "observed") else "-->"
         lines.append(f"    {_ident(edge.source)} {arrow} {_ident(edge.target)}")
-        if edge.key in cyclic:
-            styles.append(f"    linkStyle {index} stroke:#d00,stroke-width:3px")
-        elif edge.key in violating:
-            styles.append(f"    linkStyle {index} stroke:#d00,stroke-dasharray:4 3")
+        if edge.style in LINK_STYLES:
+            styles.append(f"    linkStyle {index} {LINK_STYLES[edge.style]}")
+    lines.append("    classDef cyclic fill:#fff0f0,stroke:#d00000,stroke-width:2px")
     return "\n".join(lines + styles) + "\n"

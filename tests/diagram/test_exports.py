@@ -7,15 +7,15 @@ from depguard import diagram, pipeline
 
 def _render(fmt: str) -> str:
     result, graph = pipeline.run(EXAMPLES / "cloud-control-plane")
-    return diagram.render(fmt, graph, "service", result.findings)
+    return diagram.export(fmt, graph, "service", result.findings)
 
 
 def test_dot_draws_layers_as_clusters_and_cycle_edges_red() -> None:
     dot = _render("dot")
-    assert 'subgraph "cluster_api" {' in dot
-    assert '"service:auth" -> "service:console" [color="red" penwidth="2.5"' in dot
-    # soft edges are dotted
-    assert '"service:console" -> "service:monitoring" [color="gray55" style="dotted"' in dot
+    assert 'subgraph "cluster_layer_api" {' in dot
+    assert '"service:auth" -> "service:console" [color="#d00000" penwidth="2.6"' in dot
+    # telemetry edges are quiet and dashed
+    assert '"service:console" -> "service:monitoring" [color="#b0b0b0" style="dashed"' in dot
     # every endpoint is quoted whole: `service:x` is never read as node `service`, port x
     assert all(line.count('"') >= 4 for line in dot.splitlines() if " -> " in line)
 
