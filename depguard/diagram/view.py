@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from depguard.graph import DependencyGraph
-from depguard.model import Finding, Level
+from depguard.model import Finding, Level, Node
 
 LARGE = 300  # nodes: above this the default view keeps only cycles, and says so
 
@@ -103,14 +103,20 @@ def build_view(
     if cycles_only:
         keep &= cyclic_nodes
     group_of = _grouping(graph, level, options.collapse)
+    packages = {digraph.nodes[n]["node"].name.rpartition(".")[0] for n in keep}
     nodes: dict[str, ViewNode] = {}
     for node_id in sorted(keep):
         node = digraph.nodes[node_id]["node"]
         target = group_of(node_id)
         if target not in nodes:
             label = target.partition(":")[2] if target != node_id else node.name
-            owner = node.service if level == "module" and options.collapse != "service" else None
-            nodes[target] = ViewNode(target, label, node.layer, owner, node_id in cyclic_nodes)
+            nodes[target] = ViewNode(
+                target,
+                label,
+                node.layer,
+                _group(node, level, target != node_id, packages),
+                node_id in cyclic_nodes,
+            )
         elif node_id in cyclic_nodes and not nodes[target].cyclic:
             old = nodes[target]
             nodes[target] = ViewNode(old.id, old.label, old.layer, old.group, True)
@@ -135,6 +141,18 @@ def build_view(
             merged[(u, v)] = ViewEdge(u, v, style, tip)
     view.edges = [merged[key] for key in sorted(merged)]
     return view
+
+
+def _group(node: Node, level: Level, collapsed: bool, packages: set[str]) -> str | None:
+    """Modules cluster by the service that owns them, else by their package (a package's
+    own `__init__` sits with its modules)."""
+    if level != "module" or collapsed:
+        return None
+    if node.service:
+        return f"service {node.service}"
+    if node.name in packages:
+        return node.name
+    return node.name.rpartition(".")[0] or None
 
 
 _ORDER = ("cycle", "violation", "plain", "observed", "soft", "telemetry")
