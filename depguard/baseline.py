@@ -183,7 +183,8 @@ def apply(result: Result, graph: DependencyGraph, baseline: Baseline, cap: int) 
     is not in the baseline.
     """
     for finding in result.findings:
-        if finding.type == "cycle":
+        if finding.type in ("cycle", "bootstrap"):
+            # a bootstrap cycle's edges are hard cyclic edges too: the same exact rule
             known = baseline.edges(finding.severity, finding.level)
             fresh = [e for e in finding.edges if e not in known]
             finding.new = bool(fresh)

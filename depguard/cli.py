@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from depguard import __version__
 from depguard.model import Level, Result
+
+if TYPE_CHECKING:
+    from depguard.graph import DependencyGraph
 from depguard.report import REPORTERS
 
 app = typer.Typer(
@@ -231,6 +235,76 @@ def graph(
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)
     raise typer.Exit(2 if result.diagnostics else 0)
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def impact(
+    node: Annotated[str, typer.Argument(help="The node that fails (a name or an id).")],
+    path: PathArg = Path("."),
+    config: ConfigOpt = None,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    output: OutputOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """What stops when NODE fails (hard paths), and what only degrades (soft paths)."""
+    with _errors():
+        from depguard import pipeline
+        from depguard.analysis.operations import impact as blast_radius
+        from depguard.fsutil import write_output
+        from depguard.report import operations
+
+        result, graph = pipeline.run(path, config, not no_cache)
+        level: Level = "service" if graph.digraph("service").number_of_nodes() else "module"
+        found = _find_node(graph, level, node)
+        answer = blast_radius(graph, found, level)
+        render = operations.impact_json if format is TextOrJson.json else operations.impact_text
+        write_output(output, render(answer, graph, _color(output)))
+        for diagnostic in result.diagnostics:
+            typer.echo(str(diagnostic), err=True)
+    raise typer.Exit(2 if result.diagnostics else 0)
+
+
+@app.command()
+def order(
+    path: PathArg = Path("."),
+    config: ConfigOpt = None,
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    output: OutputOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """A cold-start order in waves (exit 0), or the cycles that make one impossible (exit 1)."""
+    with _errors():
+        from depguard import pipeline
+        from depguard.analysis.operations import start_order
+        from depguard.fsutil import write_output
+        from depguard.report import operations
+
+        result, graph = pipeline.run(path, config, not no_cache)
+        level: Level = "service" if graph.digraph("service").number_of_nodes() else "module"
+        answer = start_order(graph, level)
+        render = operations.order_json if format is TextOrJson.json else operations.order_text
+        write_output(output, render(answer, graph, _color(output)))
+        for diagnostic in result.diagnostics:
+            typer.echo(str(diagnostic), err=True)
+    raise typer.Exit(2 if result.diagnostics else (1 if answer.cycles else 0))
+
+
+def _find_node(graph: DependencyGraph, level: Level, name: str) -> str:
+    digraph = graph.digraph(level)
+    if name in digraph:
+        return name
+    matches: list[str] = sorted(n for n in digraph.nodes if n.partition(":")[2] == name)
+    if not matches:
+        close = difflib.get_close_matches(name, [n.partition(":")[2] for n in digraph.nodes], n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        typer.echo(f"depguard: no node {name!r} at the {level} level{hint}", err=True)
+        raise typer.Exit(2)
+    return matches[0]
 
 
 DIAGRAM_SUFFIXES = {

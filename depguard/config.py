@@ -139,6 +139,14 @@ class Forbidden(_Model):
     levels: tuple[Literal["module", "service"], ...] = ("module", "service")
 
 
+class Isolated(_Model):
+    """Nodes that must keep working when what they watch or rescue is down."""
+
+    name: str
+    nodes: Patterns = Field(description="the isolated nodes: names, globs, 'label:k=v'")
+    watches: Patterns = Field(description="what they must have no hard path to")
+
+
 class EdgeMatch(_Model):
     from_: str | None = Field(None, alias="from")
     to: str | None = None
@@ -178,6 +186,7 @@ class Config(_Model):
     services: dict[str, ServiceFacts] = Field(default_factory=dict)
     layers: tuple[Layer, ...] = ()
     forbidden: tuple[Forbidden, ...] = ()
+    isolated: tuple[Isolated, ...] = ()
     edges: tuple[EdgeRule, ...] = ()
     cycles: CycleOptions = CycleOptions()
     baseline: str | None = None
@@ -403,6 +412,7 @@ def _merge(base: Config, child: Config) -> Config:
         if key in child.model_fields_set:
             update[key] = getattr(child, key)
     update["forbidden"] = base.forbidden + child.forbidden
+    update["isolated"] = base.isolated + child.isolated
     update["edges"] = base.edges + child.edges
     update["services"] = {**base.services, **child.services}
     return base.model_copy(update=update)
@@ -441,6 +451,9 @@ def _check_references(part: _Loaded, merged: Config) -> list[str]:
             elif selector.startswith("label:") and "=" not in selector:
                 problems.append((line, f"{crumb}: a label selector reads 'label:KEY=VALUE'"))
 
+    for i, isolated in enumerate(part.config.isolated):
+        check(isolated.nodes, ("isolated", i, "nodes"))
+        check(isolated.watches, ("isolated", i, "watches"))
     for i, rule in enumerate(part.config.forbidden):
         check(rule.from_, ("forbidden", i, "from"))
         check(rule.to, ("forbidden", i, "to"))

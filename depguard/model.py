@@ -13,7 +13,7 @@ Level = Literal["module", "service"]
 LEVELS: tuple[Level, ...] = ("module", "service")
 Strength = Literal["hard", "soft"]
 Severity = Literal["error", "warning"]
-FindingType = Literal["cycle", "layer", "forbidden"]
+FindingType = Literal["cycle", "layer", "forbidden", "bootstrap", "fallback"]
 
 # Kinds whose edges never close an error cycle by default: a collector that every
 # service exports to, and that probes some of them, is not an outage waiting to happen.
@@ -84,6 +84,7 @@ class Edge:
     typing_only: bool = False
     deferred: bool = False
     evidence: list[Evidence] = field(default_factory=list)
+    fallback: str | None = None  # a node id the dependent uses when the target is down
 
     @property
     def key(self) -> tuple[str, str]:
@@ -112,6 +113,7 @@ class Edge:
         self.deferred = self.deferred and other.deferred
         if self.kind in QUIET_KINDS and other.kind not in QUIET_KINDS:
             self.kind = other.kind
+        self.fallback = self.fallback or other.fallback
 
 
 @dataclass

@@ -32,7 +32,7 @@ def test_check_on_the_broken_example_fails_and_names_the_loops(run_cli: Run) -> 
     # the scheduler bootstrap loop, from the Kubernetes manifests and the manifest
     assert "scheduler -> cloud-api  deploy/k8s/platform.yaml:22  env QUOTA_API_URL=" in out
     assert "cloud-api -> scheduler  deploy/k8s/platform.yaml:50  initContainer" in out
-    assert "container-platform -> scheduler           services.yaml:56" in out
+    assert "container-platform -> scheduler           services.yaml:57" in out
     assert (
         "cut here: scheduler -> cloud-api (layer platform must not depend on higher layer api)"
         in out
@@ -70,15 +70,17 @@ def test_json_report_has_the_design_keys(run_cli: Run) -> None:
             "witnesses",
             "message",
         } <= finding.keys()
-        assert finding["type"] in ("cycle", "layer", "forbidden")
+        assert finding["type"] in ("cycle", "layer", "forbidden", "bootstrap", "fallback")
         for witness in finding["witnesses"]:
             for hop in witness:
                 assert {"source", "target", "evidence"} <= hop.keys()
                 assert all({"file", "line", "text", "source"} <= e.keys() for e in hop["evidence"])
     types = sorted({(f["type"], f["severity"]) for f in data["findings"]})
     assert types == [
+        ("bootstrap", "error"),
         ("cycle", "error"),
         ("cycle", "warning"),
+        ("fallback", "error"),
         ("forbidden", "error"),
         ("layer", "error"),
         ("layer", "warning"),
@@ -112,7 +114,7 @@ def test_output_file_is_written_whole(run_cli: Run, tmp_path: Path) -> None:
     target.write_text("old")
     result = run_cli("check", BROKEN, "--format", "json", "--output", target)
     assert result.exit_code == 1 and result.stdout == ""
-    assert json.loads(target.read_text())["summary"]["errors"] == 7
+    assert json.loads(target.read_text())["summary"]["errors"] == 10
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 

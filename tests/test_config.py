@@ -227,7 +227,11 @@ def test_extends_cloud_control_plane_takes_layers_and_appends_forbidden(tmp_path
     c = load(path)
     assert [layer.name for layer in c.layers] == ["infra", "platform", "api", "products", "console"]
     assert c.layers[3].independent is True
-    assert [rule.name for rule in c.forbidden] == ["status page stays out of the core", "mine"]
+    assert [rule.name for rule in c.forbidden] == [
+        "status page stays out of the core",
+        "the data plane keeps running without the control plane",
+        "mine",
+    ]
     assert c.extends == ()
 
 

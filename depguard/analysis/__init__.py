@@ -5,12 +5,13 @@ from __future__ import annotations
 from depguard.analysis.cycles import find_cycles
 from depguard.analysis.forbidden import find_forbidden
 from depguard.analysis.layers import find_violations
+from depguard.analysis.operations import bootstrap_cycles, cut_edges, shared_fate
 from depguard.config import Config, layer_rank
 from depguard.graph import DependencyGraph
 from depguard.model import LEVELS, Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
-TYPE_ORDER = {"cycle": 0, "layer": 1, "forbidden": 2}
+TYPE_ORDER = {"cycle": 0, "bootstrap": 1, "layer": 2, "forbidden": 3, "fallback": 4}
 
 
 def analyse(graph: DependencyGraph, config: Config) -> list[Finding]:
@@ -19,9 +20,14 @@ def analyse(graph: DependencyGraph, config: Config) -> list[Finding]:
     findings: list[Finding] = []
     for level in LEVELS:
         if level in config.cycles.levels:
-            findings += find_cycles(graph, level, config.cycles, rank)
+            for cycle in find_cycles(graph, level, config.cycles, rank):
+                if cycle.severity == "error":  # where to cut: upward, then soft, then cheap
+                    cycle.cut = cut_edges(graph, level, cycle.edges, limit=10)
+                findings.append(cycle)
         findings += find_violations(graph, level, config)
         findings += find_forbidden(graph, level, config)
+    findings += bootstrap_cycles(graph, "service")
+    findings += shared_fate(graph, "service")
     _link(findings)
     return sorted(
         findings,

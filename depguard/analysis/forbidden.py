@@ -13,10 +13,26 @@ MAX_PER_RULE = 1000
 
 def find_forbidden(graph: DependencyGraph, level: Level, config: Config) -> list[Finding]:
     findings: list[Finding] = []
-    for rule in config.forbidden:
+    for rule in (*config.forbidden, *_isolation_rules(config)):
         if level in rule.levels:
             findings.extend(_check(graph, level, rule))
     return findings
+
+
+def _isolation_rules(config: Config) -> list[Forbidden]:
+    """An isolated node must have no hard path to what it watches: a transitive rule."""
+    return [
+        Forbidden.model_validate(
+            {
+                "name": f"isolation: {rule.name}",
+                "from": rule.nodes,
+                "to": rule.watches,
+                "transitive": True,
+                "strengths": ["hard"],
+            }
+        )
+        for rule in config.isolated
+    ]
 
 
 def _check(graph: DependencyGraph, level: Level, rule: Forbidden) -> list[Finding]:

@@ -33,6 +33,18 @@ RULES: dict[str, tuple[str, str, str]] = {
         "A lower layer depends on a higher one, or members "
         "of an independent layer depend on each other.",
     ),
+    "bootstrap": (
+        "DG004",
+        "bootstrap-cycle",
+        "Services need each other to start: from cold, none of them can. Break the named "
+        "edge (an upward one, else the one with the weakest evidence).",
+    ),
+    "fallback": (
+        "DG005",
+        "fallback-shares-fate",
+        "An escape route depends on the thing it routes around: when that fails, so does "
+        "the fallback.",
+    ),
     "forbidden": (
         "DG003",
         "forbidden-dependency",

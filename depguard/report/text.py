@@ -13,7 +13,13 @@ from rich.text import Text
 from depguard.model import Finding, Hop, Result
 from depguard.report import Options, display
 
-HEADINGS = {"cycle": "Cycles", "layer": "Layer violations", "forbidden": "Forbidden dependencies"}
+HEADINGS = {
+    "cycle": "Cycles",
+    "bootstrap": "Bootstrap cycles (no cold start)",
+    "layer": "Layer violations",
+    "forbidden": "Forbidden dependencies",
+    "fallback": "Fallbacks that share fate",
+}
 BADGES = {"error": ("ERROR", "bold white on red"), "warning": ("WARN", "bold black on yellow")}
 SHOWN_WITNESSES = 5
 

@@ -30,6 +30,7 @@ class Dependency(_Model):
     strength: Literal["hard", "soft"] | None = None
     optional: StrictBool = False
     note: str = ""
+    fallback: str | None = Field(None, description="a service used when this one is down")
 
 
 class ResourceDependency(Dependency):
@@ -143,4 +144,5 @@ def _edge(source: str, dep: str | Dependency, resources: set[str], shown: str, l
         kind=dep.kind,
         strength=strength,
         evidence=[Evidence(shown, line, text, SOURCE)],
+        fallback=node_id("service", dep.fallback) if dep.fallback else None,
     )

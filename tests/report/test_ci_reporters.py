@@ -35,7 +35,13 @@ def test_sarif_validates_against_the_official_schema(broken: Result) -> None:
 
 def test_sarif_has_one_rule_per_type_and_results_at_the_evidence(broken: Result) -> None:
     run = json.loads(report.render("sarif", broken))["runs"][0]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["DG001", "DG002", "DG003"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
+        "DG001",
+        "DG002",
+        "DG004",
+        "DG005",
+        "DG003",
+    ]
     assert all(r["help"]["text"] for r in run["tool"]["driver"]["rules"])
     first = run["results"][0]
     assert first["ruleId"] == "DG001"
@@ -83,6 +89,8 @@ def test_junit_is_well_formed_with_a_case_per_finding_and_per_clean_rule(
             "DG001 dependency-cycle",
             "DG002 layer-violation",
             "DG003 forbidden-dependency",
+            "DG004 bootstrap-cycle",
+            "DG005 fallback-shares-fate",
         }
 
 

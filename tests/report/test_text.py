@@ -18,6 +18,6 @@ def test_summary_line_counts_errors_warnings_and_the_graph() -> None:
     result, _ = pipeline.run(EXAMPLES / "cloud-control-plane")
     last = report.render("text", result).splitlines()[-1]
     assert last == (
-        "7 errors, 2 warnings, module level: 9 nodes and 5 edges, service level: "
-        "22 nodes and 36 edges from compose, kubernetes, python, services"
+        "10 errors, 2 warnings, module level: 9 nodes and 5 edges, service level: "
+        "23 nodes and 37 edges from compose, kubernetes, python, services"
     )
