@@ -48,7 +48,7 @@ class Diagnostic:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """A module, a service or a resource. `id` is `kind:name`."""
 
@@ -73,7 +73,7 @@ def level_of_kind(kind: str) -> Level:
     return "module" if kind in ("module", "external") else "service"
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     """A dependency from `source` (the dependent) to `target` (the dependency)."""
 

@@ -80,3 +80,56 @@ def shortest_cycles(
             seen.add(key)
             found.append(cycle)
     return found
+
+
+def strong_components(adj: Adjacency) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively, sinks first.
+
+    Every component comes after all the components it reaches: the order a reachability
+    pass over the condensation needs, and one networkx does not promise.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in adj:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(adj[root]))]
+        while work:
+            node, successors = work[-1]
+            for succ in successors:
+                if succ not in index:
+                    index[succ] = low[succ] = len(index)
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(adj.get(succ, ()))))
+                    break
+                if succ in on_stack and index[succ] < low[node]:
+                    low[node] = index[succ]
+            else:  # every successor seen: node is done
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    component = []
+                    while (member := stack.pop()) != node:
+                        on_stack.discard(member)
+                        component.append(member)
+                    on_stack.discard(node)
+                    component.append(node)
+                    found.append(component)
+    return found
+
+
+def cyclic_components(adj: Adjacency) -> list[list[str]]:
+    """The components that hold a cycle (two nodes or more, or a self-loop), sorted."""
+    return sorted(
+        sorted(members)
+        for members in strong_components(adj)
+        if len(members) > 1 or members[0] in adj.get(members[0], ())
+    )
