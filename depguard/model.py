@@ -18,6 +18,14 @@ FindingType = Literal["cycle", "layer", "forbidden", "bootstrap", "fallback"]
 # Kinds whose edges never close an error cycle by default: a collector that every
 # service exports to, and that probes some of them, is not an outage waiting to happen.
 QUIET_KINDS = frozenset({"telemetry", "monitoring"})
+# a merged edge takes its most binding kind, whatever order its sources came in
+BINDING_KINDS = ("startup", "runtime", "import")
+
+
+def _kind_rank(kind: str) -> tuple[int, int, str]:
+    if kind in BINDING_KINDS:
+        return (0, BINDING_KINDS.index(kind), kind)
+    return (2 if kind in QUIET_KINDS else 1, 0, kind)
 
 
 class Evidence(NamedTuple):
@@ -111,9 +119,9 @@ class Edge:
             self.strength = "hard"
         self.typing_only = self.typing_only and other.typing_only
         self.deferred = self.deferred and other.deferred
-        if self.kind in QUIET_KINDS and other.kind not in QUIET_KINDS:
-            self.kind = other.kind
-        self.fallback = self.fallback or other.fallback
+        self.kind = min(self.kind, other.kind, key=_kind_rank)
+        routes = [f for f in (self.fallback, other.fallback) if f is not None]
+        self.fallback = min(routes) if routes else None
 
 
 @dataclass

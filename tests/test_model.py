@@ -48,3 +48,34 @@ def test_exit_codes() -> None:
     assert _result("warning").exit_code("warning") == 1
     assert _result("error").exit_code() == 1
     assert _result("error", diagnostics=1).exit_code() == 2
+
+
+def test_merging_parallel_edges_does_not_depend_on_their_order() -> None:
+    """Sources arrive in config order; the merged edge must not (baselines would churn)."""
+    from itertools import permutations
+
+    parts = [
+        ("async", "soft", None, 1),
+        ("startup", "hard", "service:b2", 2),
+        ("runtime", "hard", "service:b1", 3),
+        ("telemetry", "soft", None, 4),
+    ]
+    merged = set()
+    for order in permutations(parts):
+        edges = [
+            Edge(
+                "service:a",
+                "service:b",
+                kind,
+                strength,  # type: ignore[arg-type]
+                fallback=fallback,
+                evidence=[Evidence("f.yaml", line, kind, "services")],
+            )
+            for kind, strength, fallback, line in order
+        ]
+        for other in edges[1:]:
+            edges[0].merge(other)
+        merged.add(repr(edges[0]))
+    assert len(merged) == 1
+    edge = merged.pop()
+    assert "kind='startup'" in edge and "fallback='service:b1'" in edge
