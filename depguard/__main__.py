@@ -1,3 +1,3 @@
-from depguard.cli import main
+from depguard.entry import main
 
 main()

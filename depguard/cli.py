@@ -157,7 +157,7 @@ def baseline_command(
         from depguard import baseline as gate
         from depguard import config as configuration
         from depguard import pipeline
-        from depguard.fsutil import atomic_write
+        from depguard.fsutil import write_output
 
         project = configuration.open_project(path, config)
         result, _ = pipeline.analyse(project)
@@ -169,10 +169,11 @@ def baseline_command(
             )
             raise typer.Exit(2)
         target = pipeline.baseline_path(project, output)
-        previous = gate.load(target) if prune or target.exists() else None
+        # a FIFO or a device given as --output is written to, never read as a baseline
+        previous = gate.load(target) if prune or target.is_file() else None
         current = gate.from_findings(result.findings, previous)
         written = gate.prune(previous, current) if prune and previous else current
-        atomic_write(target, gate.dumps(written))
+        write_output(target, gate.dumps(written))
         before = len(previous.entries) if previous else 0
         typer.echo(
             f"wrote {target}: {len(written.entries)} findings"
@@ -410,7 +411,7 @@ def _write_rendered(
     title: str,
 ) -> None:
     from depguard.diagram.render import RenderError, render
-    from depguard.fsutil import atomic_write_bytes, write_output
+    from depguard.fsutil import write_output
 
     if not output:
         typer.echo(f"depguard: {fmt} needs --output F.{fmt}", err=True)
@@ -423,7 +424,7 @@ def _write_rendered(
     if fmt == "html":
         write_output(output, page(result, data.decode("utf-8"), title))
     else:
-        atomic_write_bytes(Path(output), data)
+        write_output(output, data)
 
 
 @app.command(hidden=True)

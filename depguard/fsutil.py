@@ -9,15 +9,20 @@ import tempfile
 from pathlib import Path
 
 
-def write_output(target: str | None, text: str) -> None:
+def write_output(target: str | Path | None, data: str | bytes) -> None:
     """Write to stdout (None or '-'), or atomically to a regular file.
 
-    A path that exists and is not a regular file (a FIFO, a device such as /dev/null) is
-    written in place: renaming over a device would replace it for the whole machine.
+    A path that exists and is not a regular file (a FIFO, a device such as /dev/null,
+    /dev/stdout) is written in place: renaming over a device would replace it for the
+    whole machine.
     """
-    if target in (None, "-"):
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    if target is None or str(target) == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+            sys.stdout.flush()
         return
     path = Path(target)
     try:
@@ -25,41 +30,29 @@ def write_output(target: str | None, text: str) -> None:
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        with open(path, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with open(path, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
         return
-    atomic_write(path, text)
+    atomic_write(path, data)
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """A temporary file beside the target, flushed, then renamed over it."""
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """A temporary file beside the target, flushed, then renamed over it.
+
+    The old file's permissions are kept. Any failure, Ctrl-C included, removes the
+    temporary file and leaves the old one whole.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
         else:
             os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Binary output (PNG, PDF) the same way: a temporary file, then a rename."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

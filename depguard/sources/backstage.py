@@ -79,7 +79,7 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources.files import is_excluded, relative
+from depguard.sources.files import is_excluded, outside_link, relative
 
 SOURCE = "backstage"
 CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
@@ -154,8 +154,8 @@ class BackstageSummary:
 
 def discover(root: Path) -> list[Path]:
     """Every `catalog-info.yaml` / `.yml` under root, hidden folders and node_modules
-    skipped, sorted by path."""
-    return _catalog_files_under(root, root, ())
+    skipped, sorted by path; links out of the project are left out here too."""
+    return _catalog_files_under(root, root, (), [])
 
 
 def collect(
@@ -174,7 +174,7 @@ def collect_with_summary(
     """`collect`, plus the counts of skipped kinds and unresolved references."""
     fragment = Fragment(SOURCE)
     catalog = _Catalog(fragment.diagnostics)
-    for path in _catalog_files(paths, root, exclude):
+    for path in _catalog_files(paths, root, exclude, fragment.diagnostics):
         shown = relative(path, root)
         fragment.files.append(shown)
         catalog.read_file(path, shown)
@@ -183,16 +183,22 @@ def collect_with_summary(
     return fragment, catalog.summary
 
 
-def _catalog_files(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Path]:
+def _catalog_files(
+    paths: list[Path], root: Path, exclude: tuple[str, ...], skipped: list[Diagnostic]
+) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if is_excluded(relative(path, root), exclude):
             continue
-        files.extend(_catalog_files_under(path, root, exclude) if path.is_dir() else [path])
+        files.extend(
+            _catalog_files_under(path, root, exclude, skipped) if path.is_dir() else [path]
+        )
     return list(dict.fromkeys(files))
 
 
-def _catalog_files_under(folder: Path, root: Path, exclude: tuple[str, ...]) -> list[Path]:
+def _catalog_files_under(
+    folder: Path, root: Path, exclude: tuple[str, ...], skipped: list[Diagnostic]
+) -> list[Path]:
     found: list[Path] = []
     for here, dirs, names in os.walk(folder):  # links to folders are not followed
         base = Path(here)
@@ -203,11 +209,12 @@ def _catalog_files_under(folder: Path, root: Path, exclude: tuple[str, ...]) -> 
             and d not in SKIPPED_FOLDERS
             and not is_excluded(relative(base / d, root), exclude)
         ]
-        found.extend(
-            base / name
-            for name in names
-            if name in CATALOG_NAMES and not is_excluded(relative(base / name, root), exclude)
-        )
+        for name in names:
+            if name in CATALOG_NAMES and not is_excluded(relative(base / name, root), exclude):
+                if (outside := outside_link(base / name, root)) is None:
+                    found.append(base / name)
+                else:
+                    skipped.append(outside)
     return sorted(found, key=lambda p: relative(p, root))
 
 

@@ -1,4 +1,5 @@
-"""Finding input files: sorted, excluded paths never read, symlink loops survived."""
+"""Finding input files: sorted, excluded paths never read, symlink loops survived, and
+links that lead out of the project never followed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import fnmatch
 import os
 from collections.abc import Iterable
 from pathlib import Path
+
+from depguard.model import Diagnostic
 
 
 def relative(path: Path, root: Path) -> str:
@@ -24,6 +27,24 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def outside_link(path: Path | str, root: Path) -> Diagnostic | None:
+    """A link found while walking that leads out of the project root is not followed: a
+    stranger's repository could otherwise put any file of the build machine in a report.
+    Naming the target in the config reads it."""
+    if not os.path.islink(path):
+        return None
+    target = os.path.realpath(path)
+    top = os.path.realpath(root)
+    if target == top or target.startswith(top.rstrip(os.sep) + os.sep):
+        return None
+    return Diagnostic(
+        relative(Path(path), root),
+        0,
+        f"a link to {target}, outside the project root: not followed "
+        "(name the target in the config to read it, or exclude the link)",
+    )
+
+
 def is_excluded(shown: str, exclude: Iterable[str]) -> bool:
     return any(
         fnmatch.fnmatchcase(shown, pattern) or fnmatch.fnmatchcase(shown + "/", pattern)
@@ -32,12 +53,17 @@ def is_excluded(shown: str, exclude: Iterable[str]) -> bool:
 
 
 def walk(
-    paths: Iterable[Path], root: Path, suffixes: tuple[str, ...], exclude: Iterable[str] = ()
+    paths: Iterable[Path],
+    root: Path,
+    suffixes: tuple[str, ...],
+    exclude: Iterable[str] = (),
+    skipped: list[Diagnostic] | None = None,
 ) -> list[Path]:
     """Files under `paths` whose names end in `suffixes`, in a stable order.
 
     A folder is walked without following symbolic links to folders, so a link loop can
-    neither hang nor repeat the scan.
+    neither hang nor repeat the scan; a link to a file outside the root is left out and
+    reported in `skipped`.
     """
     exclude = tuple(exclude)
     found: set[Path] = set()
@@ -57,5 +83,8 @@ def walk(
             for name in names:
                 candidate = here / name
                 if name.endswith(suffixes) and not is_excluded(relative(candidate, root), exclude):
-                    found.add(candidate)
+                    if (outside := outside_link(candidate, root)) is None:
+                        found.add(candidate)
+                    elif skipped is not None:
+                        skipped.append(outside)
     return sorted(found, key=lambda p: relative(p, root))

@@ -332,7 +332,7 @@ def _inputs(
         if not path.exists():
             out.diagnostics.append(Diagnostic(shown, 0, "cannot read: No such file or directory"))
             continue
-        for file in _manifest_files(path, root, exclude, summary):
+        for file in _manifest_files(path, root, exclude, summary, out.diagnostics):
             if file in seen:
                 continue
             seen.add(file)
@@ -346,10 +346,14 @@ def _inputs(
 
 
 def _manifest_files(
-    path: Path, root: Path, exclude: tuple[str, ...], summary: KubernetesSummary
+    path: Path,
+    root: Path,
+    exclude: tuple[str, ...],
+    summary: KubernetesSummary,
+    skipped: list[Diagnostic],
 ) -> list[Path]:
     """The YAML files below `path`, without Helm charts (templates are not manifests)."""
-    found = walk([path], root, SUFFIXES, exclude)
+    found = walk([path], root, SUFFIXES, exclude, skipped)
     if path.is_file():
         return found
     charts = sorted({f.parent for f in found if f.name in _CHART_FILES})

@@ -31,7 +31,7 @@ def collect(
     paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: object = None
 ) -> Fragment:
     fragment = Fragment(SOURCE)
-    for path in walk(paths, root, (".json",), exclude):
+    for path in walk(paths, root, (".json",), exclude, fragment.diagnostics):
         shown = relative(path, root)
         fragment.files.append(shown)
         try:

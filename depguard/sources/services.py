@@ -62,7 +62,7 @@ def collect(
     """Read manifests into nodes and edges; problems become diagnostics, never exceptions."""
     fragment = Fragment(SOURCE)
     parsed: list[tuple[str, Any, Manifest]] = []
-    for path in walk(paths, root, (".yaml", ".yml"), exclude):
+    for path in walk(paths, root, (".yaml", ".yml"), exclude, fragment.diagnostics):
         shown = relative(path, root)
         fragment.files.append(shown)
         try:

@@ -82,7 +82,7 @@ def collect_with_summary(
     fragment = Fragment(SOURCE)
     summary = TracesSummary()
     edges: dict[tuple[str, str], Edge] = {}
-    for path in walk(paths, root, (".json",), exclude):
+    for path in walk(paths, root, (".json",), exclude, fragment.diagnostics):
         shown = relative(path, root)
         fragment.files.append(shown)
         for parent, child, evidence in _read(path, shown, fragment.diagnostics):

@@ -116,7 +116,7 @@ class ScanCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.path.parent / ".gitignore"
             if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
+                atomic_write(gitignore, "*\n")
             atomic_write(
                 self.path, json.dumps({"key": self.key, "files": files}, separators=(",", ":"))
             )

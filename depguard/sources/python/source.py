@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
+from depguard.sources.files import outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import scanner
 from depguard.sources.python.modules import Module, find_modules, find_packages
@@ -71,6 +72,9 @@ def collect(
     modules: dict[str, Module] = {}
     for package_root, package in plan(paths, opts):
         for module in find_modules(package_root, package, root, exclude, opts.namespace_packages):
+            if (outside := outside_link(module.path, root)) is not None:
+                fragment.diagnostics.append(outside)
+                continue
             modules.setdefault(module.name, module)
     if not modules:
         return fragment

@@ -1,0 +1,218 @@
+"""Pointing depguard at a stranger's repository is safe: nothing of it runs, YAML cannot
+construct objects, links out of the project are not followed, reports carry no paths of
+the build machine, and outputs are whole or untouched (Ctrl-C included)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SERVICES = "services:\n  web:\n    depends_on: [{service: api}]\n  api: {}\n"
+
+
+def depguard(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "depguard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+# ---------------------------------------------------------------- nothing runs
+
+
+def test_analysed_code_is_never_imported_or_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    boom = f"open({str(marker)!r}, 'w').write('ran')\n"
+    package = tmp_path / "victim"
+    package.mkdir()
+    (package / "__init__.py").write_text(boom + "from victim import b\n")
+    (package / "a.py").write_text(boom + "import victim.b\n")
+    (package / "b.py").write_text(boom + "from victim import a\n")
+    (package / "__main__.py").write_text(boom)
+    (tmp_path / "setup.py").write_text(boom)
+    (tmp_path / "conftest.py").write_text(boom)
+    for args in (["check", "--no-cache"], ["graph", "--level", "module", "--format", "json"]):
+        result = depguard(*args, cwd=tmp_path)
+        assert result.returncode in (0, 1), result.stderr
+    assert "victim.a -> victim.b" in depguard("check", cwd=tmp_path).stdout
+    assert not marker.exists()
+
+
+def test_yaml_tags_cannot_construct_python_objects(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    tag = f'!!python/object/apply:os.system ["touch {marker}"]'
+    (tmp_path / "depguard.yaml").write_text("sources:\n  - services: services.yaml\n")
+    (tmp_path / "services.yaml").write_text(f"services:\n  web:\n    note: {tag}\n")
+    result = depguard("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "services.yaml:3:" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "depguard.yaml").write_text(f"baseline: {tag}\n")
+    result = depguard("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "depguard.yaml:1:" in result.stderr and "Traceback" not in result.stderr
+    assert not marker.exists()
+
+
+# ---------------------------------------------------------------- links and paths
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """A project whose manifest folder and package hold links to files outside it."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(SERVICES)
+    (outside / "secret.py").write_text("import os\n")
+    project = tmp_path / "project"
+    (project / "manifests").mkdir(parents=True)
+    (project / "manifests" / "own.yaml").write_text("services:\n  db: {}\n")
+    (project / "manifests" / "stolen.yaml").symlink_to(outside / "secret.yaml")
+    (project / "manifests" / "inside.yaml").symlink_to(project / "manifests" / "own.yaml")
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    (project / "pkg" / "stolen.py").symlink_to(outside / "secret.py")
+    (project / "depguard.yaml").write_text(
+        "sources:\n  - services: manifests\n  - python: {roots: ['.'], packages: [pkg]}\n"
+    )
+    return project
+
+
+def test_links_out_of_the_project_are_reported_and_not_followed(linked: Path) -> None:
+    result = depguard("graph", "--format", "json", "--level", "service", cwd=linked)
+    assert result.returncode == 2
+    assert "manifests/stolen.yaml:0: a link to " in result.stderr
+    assert "pkg/stolen.py:0: a link to " in result.stderr
+    assert "outside the project root: not followed" in result.stderr
+    names = {n["id"] for n in json.loads(result.stdout)["nodes"]}
+    assert "service:db" in names and "service:web" not in names  # a link inside is read
+
+
+def test_an_excluded_link_is_quiet_and_a_named_target_is_read(linked: Path) -> None:
+    config = linked / "depguard.yaml"
+    config.write_text(config.read_text() + "exclude: ['manifests/stolen.yaml', 'pkg/stolen.py']\n")
+    assert depguard("check", cwd=linked).returncode == 0
+    config.write_text("sources:\n  - services: [manifests/own.yaml, ../outside/secret.yaml]\n")
+    result = depguard("graph", "--format", "json", "--level", "service", cwd=linked)
+    assert result.returncode == 0, result.stderr
+    assert "service:web" in {n["id"] for n in json.loads(result.stdout)["nodes"]}
+
+
+def test_reports_name_files_relative_to_the_project_root(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "depguard.yaml").write_text("sources:\n  - services: services.yaml\n")
+    (project / "services.yaml").write_text(SERVICES + "  db:\n    depends_on: [{service: web}]\n")
+    (project / "services.yaml").write_text(
+        "services:\n  web: {depends_on: [{service: api}]}\n  api: {depends_on: [{service: web}]}\n"
+    )
+    for fmt in ("json", "sarif", "markdown", "junit", "github", "text"):
+        result = depguard("check", "--no-baseline", "-f", fmt, str(project), cwd=Path("/"))
+        assert result.returncode == 1, result.stderr
+        assert "services.yaml" in result.stdout
+        assert str(tmp_path) not in result.stdout, fmt
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def big_project(folder: Path, files: int = 6000) -> Path:
+    for i in range(files):
+        package = folder / "pkg" / f"m{i // 300}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").touch()
+        (package / f"x{i}.py").write_text(f"import pkg.m{(i + 1) // 300}.x{i + 1}\n")
+    (folder / "pkg" / "__init__.py").touch()
+    return folder
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3, 0.8])
+def test_ctrl_c_exits_130_and_leaves_the_old_output_whole(tmp_path: Path, delay: float) -> None:
+    project = big_project(tmp_path)
+    out = project / "report.json"
+    out.write_text("old\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "depguard", "check", "--no-cache", "-f", "json", "-o", str(out)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert "Traceback" not in err
+    if process.returncode == 130:
+        assert out.read_text() == "old\n"
+    else:  # finished before the signal: then the report is whole
+        assert process.returncode in (0, 1)
+        json.loads(out.read_text())
+    assert [p.name for p in project.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_interrupted_write_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: object
+) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    baseline = tmp_path / "depguard-baseline.json"
+    (tmp_path / "services.yaml").write_text(SERVICES.replace("api: {}", "api: {depends_on: [web]}"))
+    assert run_cli("baseline", "-o", str(baseline), cwd=tmp_path).exit_code == 0  # type: ignore[operator]
+    precious = baseline.read_text()
+    (tmp_path / "services.yaml").write_text(SERVICES)
+
+    def interrupted(_: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    result: Any = run_cli("baseline", "-o", str(baseline), cwd=tmp_path)  # type: ignore[operator]
+    assert result.exit_code == 130
+    assert baseline.read_text() == precious and "cycle" in precious
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["depguard-baseline.json", "services.yaml"]
+
+
+def read_fifo(fifo: Path, received: list[bytes]) -> threading.Thread:
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    return reader
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "-f", "json"], ["baseline"], ["diagram", "-f", "svg"], ["graph", "-f", "json"]],
+    ids=["check", "baseline", "diagram-svg", "graph"],
+)
+def test_a_fifo_output_is_written_through_not_replaced(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = read_fifo(fifo, received)
+    result = depguard(*args, "-o", str(fifo), cwd=tmp_path)
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert fifo.is_fifo() and received and received[0].strip()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_private_null_device_stays_a_device(tmp_path: Path) -> None:
+    """What `-o /dev/null` does, on a device node of our own: never the machine's."""
+    (tmp_path / "services.yaml").write_text(SERVICES)
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    for args in (["check", "-f", "sarif"], ["baseline"], ["diagram", "-f", "png"]):
+        result = depguard(*args, "-o", str(null), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert stat.S_ISCHR(null.stat().st_mode), args
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "services.yaml"]
