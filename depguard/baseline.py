@@ -3,7 +3,9 @@
 A baseline holds finding ids (with an optional `reason` that survives rewrites) and, per
 level, the edges that were cyclic. The gate's rule is exact and polynomial: a new cycle
 exists exactly when some edge that is cyclic now was not cyclic in the baseline, so a
-cycle made only of baseline edges already existed, whatever its id has become.
+cycle made only of baseline edges already existed, whatever its id has become. Edges
+are kept per kind of cycle (error, warning, bootstrap), and the rule is applied to each
+kind on its own: an edge that was cyclic in another kind proves nothing.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from depguard import yamlio
 from depguard.analysis.cycles import witnesses_for
 from depguard.graph import DependencyGraph
 from depguard.model import LEVELS, Finding, FixedEntry, Result
+from depguard.validation import show
 
 VERSION = 1
 DEFAULT_NAME = "depguard-baseline.json"
@@ -41,10 +45,17 @@ class Baseline:
     # per level, edges inside error cycles and inside warning (soft) cycles
     cyclic: dict[str, set[Pair]] = field(default_factory=dict)
     soft_cyclic: dict[str, set[Pair]] = field(default_factory=dict)
+    # per level, edges inside bootstrap cycles (needed edges); None in a baseline written
+    # before they were kept, whose bootstrap findings are compared with `cyclic` instead
+    bootstrap: dict[str, set[Pair]] | None = None
 
-    def edges(self, severity: str, level: str) -> set[Pair]:
-        table = self.cyclic if severity == "error" else self.soft_cyclic
-        return table.get(level, set())
+    def edges(self, severity: str, level: str, type_: str = "cycle") -> set[Pair]:
+        return self._table(severity, type_).get(level, set())
+
+    def _table(self, severity: str, type_: str) -> dict[str, set[Pair]]:
+        if type_ == "bootstrap" and self.bootstrap is not None:
+            return self.bootstrap
+        return self.cyclic if severity == "error" else self.soft_cyclic
 
 
 # ---------------------------------------------------------------- reading and writing
@@ -64,6 +75,10 @@ def load(path: Path) -> Baseline:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{shown}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
+        raise BaselineError(f"{shown}:1: not valid JSON: {exc}") from None
+    if (lone := yamlio.lone_surrogate(text)) is not None:  # text no report could print
+        raise BaselineError(f"{shown}:{lone[0]}: {lone[1]}")
     try:
         return _parse(data, shown, text)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -74,21 +89,31 @@ def _shown(path: Path) -> str:
     """The path as the user would type it: relative to here when below here."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except (ValueError, RuntimeError, OSError):  # elsewhere, or a link loop (3.11 raises)
         return path.as_posix()
 
 
 def _parse(data: Any, shown: str, text: str) -> Baseline:
     if not isinstance(data, dict) or "version" not in data:
         raise BaselineError(f"{shown}:1: not a depguard baseline (no 'version' key)")
-    if data["version"] != VERSION:
+    if data["version"] != VERSION or type(data["version"]) is not int:  # not true, not 1.0
         line = _line_of(text, '"version"')
         raise BaselineError(
             f"{shown}:{line}: unknown baseline version "
             f"{data['version']!r} (this depguard reads version {VERSION})"
         )
     baseline = Baseline()
-    for item in data.get("findings", []):
+    findings = data.get("findings", [])
+    if not isinstance(findings, list):
+        raise ValueError(f"findings: expected a list, got {show(findings)}")
+    for index, item in enumerate(findings):
+        if not isinstance(item, dict):
+            raise ValueError(f"findings[{index}]: expected a mapping, got {show(item)}")
+        for key in ("id", "type", "level", "message", "reason"):
+            if key in item and not isinstance(item[key], str):
+                raise ValueError(
+                    f"findings[{index}].{key}: expected a string, got {show(item[key])}"
+                )
         entry = Entry(
             id=str(item["id"]),
             type=str(item.get("type", "")),
@@ -101,14 +126,30 @@ def _parse(data: Any, shown: str, text: str) -> Baseline:
                 f"{shown}:{_line_of(text, entry.id, nth=2)}: duplicate finding id {entry.id}"
             )
         baseline.entries[entry.id] = entry
-    for key, table in (
-        ("cyclic_edges", baseline.cyclic),
-        ("soft_cyclic_edges", baseline.soft_cyclic),
-    ):
-        for level, pairs in data.get(key, {}).items():
+    tables = [("cyclic_edges", baseline.cyclic), ("soft_cyclic_edges", baseline.soft_cyclic)]
+    if "bootstrap_edges" in data:  # absent from a baseline written before they were kept
+        baseline.bootstrap = {}
+        tables.append(("bootstrap_edges", baseline.bootstrap))
+    for key, table in tables:
+        levels = data.get(key, {})
+        if not isinstance(levels, dict):
+            raise ValueError(f"{key}: expected a mapping from level to edges, got {show(levels)}")
+        for level, pairs in levels.items():
             if level not in LEVELS:
                 raise ValueError(f"unknown level {level!r} in {key}")
-            table[level] = {(str(u), str(v)) for u, v in pairs}
+            if not isinstance(pairs, list):
+                raise ValueError(f"{key}.{level}: expected a list of edges, got {show(pairs)}")
+            for index, pair in enumerate(pairs):
+                if not (
+                    isinstance(pair, list)
+                    and len(pair) == 2
+                    and all(isinstance(n, str) for n in pair)
+                ):
+                    got = json.dumps(pair, ensure_ascii=False)
+                    raise ValueError(
+                        f"{key}.{level}[{index}]: expected a pair of node ids, got {got}"
+                    )
+            table[level] = {(u, v) for u, v in pairs}
     return baseline
 
 
@@ -139,6 +180,7 @@ def dumps(baseline: Baseline) -> str:
         "findings": findings,
         "cyclic_edges": edges(baseline.cyclic),
         "soft_cyclic_edges": edges(baseline.soft_cyclic),
+        "bootstrap_edges": edges(baseline._table("error", "bootstrap")),
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -149,11 +191,11 @@ def dumps(baseline: Baseline) -> str:
 def from_findings(findings: list[Finding], previous: Baseline | None = None) -> Baseline:
     """The baseline of the current state; reasons written by people are kept."""
     reasons = {i: e.reason for i, e in (previous.entries.items() if previous else []) if e.reason}
-    baseline = Baseline()
+    baseline = Baseline(bootstrap={})
     for f in findings:
         baseline.entries[f.id] = Entry(f.id, f.type, f.level, f.message, reasons.get(f.id, ""))
-        if f.type == "cycle":
-            table = baseline.cyclic if f.severity == "error" else baseline.soft_cyclic
+        if f.type in ("cycle", "bootstrap"):
+            table = baseline._table(f.severity, f.type)
             table.setdefault(f.level, set()).update(f.edges)
     return baseline
 
@@ -168,6 +210,10 @@ def prune(previous: Baseline, current: Baseline) -> Baseline:
         soft_cyclic={
             lvl: edges & current.soft_cyclic.get(lvl, set())
             for lvl, edges in previous.soft_cyclic.items()
+        },
+        bootstrap={
+            lvl: edges & current.edges("error", lvl, "bootstrap")
+            for lvl, edges in previous._table("error", "bootstrap").items()
         },
     )
 
@@ -184,8 +230,8 @@ def apply(result: Result, graph: DependencyGraph, baseline: Baseline, cap: int) 
     """
     for finding in result.findings:
         if finding.type in ("cycle", "bootstrap"):
-            # a bootstrap cycle's edges are hard cyclic edges too: the same exact rule
-            known = baseline.edges(finding.severity, finding.level)
+            # the same exact rule for each kind of cycle, against the edges of its kind
+            known = baseline.edges(finding.severity, finding.level, finding.type)
             fresh = [e for e in finding.edges if e not in known]
             finding.new = bool(fresh)
             if fresh:
@@ -202,9 +248,12 @@ def apply(result: Result, graph: DependencyGraph, baseline: Baseline, cap: int) 
         if e.id not in present
     ]
     now = from_findings(result.findings)
+    tables = [("error", "cycle", baseline.cyclic), ("warning", "cycle", baseline.soft_cyclic)]
+    if baseline.bootstrap is not None:
+        tables.append(("error", "bootstrap", baseline.bootstrap))
     result.stale_edges = sum(
-        len(edges - now.edges(severity, level))
-        for severity, table in (("error", baseline.cyclic), ("warning", baseline.soft_cyclic))
+        len(edges - now.edges(severity, level, type_))
+        for severity, type_, table in tables
         for level, edges in table.items()
     )
     result.summary.new = sum(1 for f in result.findings if f.new)

@@ -103,6 +103,7 @@ def _decode(source: bytes) -> str:
     first_end = source.find(b"\n", skip)
     second_end = source.find(b"\n", first_end + 1) if first_end >= 0 else -1
     head_end = len(source) if second_end < 0 else second_end
+    line = 0  # of the coding cookie
     if source.find(b"coding", skip, head_end) >= 0:
         lines = source[skip:head_end].split(b"\n")
         match = _COOKIE.match(lines[0])
@@ -124,6 +125,8 @@ def _decode(source: bytes) -> str:
         raise ScanError(
             _byte_line(source, skip + exc.start), f"cannot decode as {encoding}: {exc.reason}"
         ) from None
+    except LookupError:  # a codec that is not for text, as in `# coding: hex` or `rot13`
+        raise ScanError(line, f"encoding problem: {encoding} is not a text encoding") from None
 
 
 # --------------------------------------------------------------------------- lexing
@@ -225,6 +228,7 @@ class _Scanner:
         self.ends: list[int] = []
         self.string_end: dict[int, int] = {}
         self.code_pos = 0  # after the last triple-quoted string: in code
+        self.from_boundary = -1  # the statement boundary whose `from` was last tried
         self.next_double = text.find('"""')
         self.next_single = text.find("'''")
         # Offsets of line starts known to begin a logical line (bracket depth 0).
@@ -492,12 +496,16 @@ class _Scanner:
         state, boundary, unmatched, logical = self._scan_range(begin, at)
         if state != _CODE:
             return None
-        between = text[boundary:at]
-        if between.replace(_CONTINUATION, "").strip(" \t\f"):
-            match = _FROM_PREFIX.match(between)
+        # matched in place, not on a copy, and a `from` tried once: invalid code can join
+        # thousands of candidates into one logical line, and the scan must stay linear
+        if not _GAP.fullmatch(text, boundary, at):
+            if boundary == self.from_boundary:
+                return None  # an `import` after the one that follows this `from`
+            match = _FROM_PREFIX.match(text, boundary, at)
             if match is None:
                 return None
-            start = boundary + match.start(1)
+            self.from_boundary = boundary
+            start = match.start(1)
         else:
             start = at
         if unmatched:  # the logical line began on an earlier line, inside brackets
