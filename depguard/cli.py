@@ -53,7 +53,10 @@ class FailOn(str, Enum):
 PathArg = Annotated[Path, typer.Argument(help="Project folder (default: here).")]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Config file (default: found from PATH upwards)."),
+    # readable=False: an unreadable file is reported by depguard as `file:0: ...`, exit 2
+    typer.Option(
+        "--config", "-c", help="Config file (default: found from PATH upwards).", readable=False
+    ),
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Scan every file; neither read nor write the cache.")
@@ -106,7 +109,12 @@ def _color(output: str | None) -> bool:
 
 BaselineOpt = Annotated[
     Path | None,
-    typer.Option("--baseline", "-b", help="Baseline file (default: the config's `baseline`)."),
+    typer.Option(
+        "--baseline",
+        "-b",
+        help="Baseline file (default: the config's `baseline`).",
+        readable=False,
+    ),
 ]
 
 
@@ -199,6 +207,9 @@ def report(
             result = from_data(data)
         except json.JSONDecodeError as exc:
             typer.echo(f"{shown}:{exc.lineno}: not valid JSON: {exc.msg}", err=True)
+            raise typer.Exit(2) from None
+        except RecursionError:
+            typer.echo(f"{shown}:1: not a depguard JSON result (nested too deeply)", err=True)
             raise typer.Exit(2) from None
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             typer.echo(f"{shown}:1: not a depguard JSON result ({exc!r})", err=True)

@@ -229,12 +229,13 @@ def _has_depguard_table(path: Path) -> bool:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
-    if "tool.depguard" not in text:
+        return True  # it may hold the rules: reading it again reports why it cannot be read
+    if "depguard" not in text:  # `[tool.depguard]`, or `depguard = {...}` under `[tool]`
         return False
     try:
-        return "depguard" in tomllib.loads(text).get("tool", {})
-    except tomllib.TOMLDecodeError:
+        tool = tomllib.loads(text).get("tool")
+        return isinstance(tool, dict) and "depguard" in tool
+    except (ValueError, RecursionError):  # a syntax error, a huge integer, absurd nesting
         return any(
             line.strip().startswith(("[tool.depguard", "[[tool.depguard"))
             for line in text.splitlines()
@@ -350,9 +351,22 @@ def _read_pyproject(path: Path, shown: str) -> Any:
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         raise ConfigError([f"{shown}:{line}: TOML syntax error: {exc}"]) from None
-    section = data.get("tool", {}).get("depguard")
+    except RecursionError:
+        raise ConfigError([f"{shown}:0: TOML nested too deeply"]) from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        huge = re.search(r"\d{4301}", text)
+        line = text.count("\n", 0, huge.start()) + 1 if huge else 0
+        raise ConfigError([f"{shown}:{line}: cannot read the TOML: {exc}"]) from None
+    tool = data.get("tool")
+    section = tool.get("depguard") if isinstance(tool, dict) else None
     if section is None:
         raise ConfigError([f"{shown}:1: no [tool.depguard] table"])
+    if not isinstance(section, dict):  # `depguard = 1` under [tool]
+        lines = text.splitlines()
+        line = next((i + 1 for i, s in enumerate(lines) if s.lstrip().startswith("depguard")), 1)
+        raise ConfigError(
+            [f"{shown}:{line}: tool.depguard: expected a table, got {validation.show(section)}"]
+        )
     return _TomlLines(section, text)
 
 

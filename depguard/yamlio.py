@@ -7,6 +7,7 @@ bombs refused before anything walks them, and `file:line` on every error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 key = self.construct_object(key_node)
                 data.key_lines.setdefault(key, key_node.start_mark.line + 1)
 
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        """An integer, refused (not a crash) when it has more digits than Python converts."""
+        try:
+            value: int = self.construct_yaml_int(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "integer too large (more than 4300 digits)", node.start_mark
+            ) from None
+        return value
+
     def construct_line_seq(self, node: yaml.SequenceNode) -> Iterator[LineList]:
         data = LineList()
         data.line = node.start_mark.line + 1
@@ -75,6 +86,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_seq)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_bounded_int)
 
 
 class _RecursiveAlias(Exception):
@@ -128,6 +140,28 @@ def decode(data: bytes, file: str) -> str:
         raise YamlError(file, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x})") from None
 
 
+# a JSON `\uD800`-`\uDFFF` escape that is not half of a pair (and not itself escaped):
+# json.loads accepts it, but it is no character, and no report can be written with it
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u(?:[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+    r"|([dD][89a-fA-F][0-9a-fA-F]{2}))"
+)
+
+
+def lone_surrogate(json_text: str) -> tuple[int, str] | None:
+    """(line, message) for the first lone surrogate escape of a JSON text, else None."""
+    if "\\u" not in json_text:
+        return None
+    for match in _LONE_SURROGATE.finditer(json_text):
+        if match.group(1):
+            line = json_text.count("\n", 0, match.start()) + 1
+            return (
+                line,
+                f"\\u{match.group(1)} is half of a UTF-16 pair (a lone surrogate): not text",
+            )
+    return None
+
+
 def read_text(path: Path, file: str) -> str:
     try:
         data = path.read_bytes()
@@ -166,9 +200,12 @@ def load_all(text: str, file: str) -> list[tuple[Any, int]]:
         raise YamlError(file, exc.line, exc.message) from None
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
-        tag = getattr(exc, "problem", "") or ""
-        found = tag.split("tag ", 1)[-1] if "tag " in tag else tag
-        found = found.replace("tag:yaml.org,2002:", "!!")
+        problem = getattr(exc, "problem", "") or "cannot read this YAML"
+        if "for merging" in problem and exc.context_mark:  # the `<<`, not its alias' target
+            line = exc.context_mark.line + 1
+        if "constructor for the tag" not in problem:  # an unhashable key, a bad merge...
+            raise YamlError(file, line, problem) from None
+        found = problem.split("tag ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
         raise YamlError(
             file, line, f"unsupported YAML tag {found}: depguard reads plain YAML only"
         ) from None

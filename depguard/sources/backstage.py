@@ -79,7 +79,7 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources.files import is_excluded, outside_link, relative
+from depguard.sources.files import is_excluded, outside_link, relative, special_file
 
 SOURCE = "backstage"
 CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
@@ -211,10 +211,11 @@ def _catalog_files_under(
         ]
         for name in names:
             if name in CATALOG_NAMES and not is_excluded(relative(base / name, root), exclude):
-                if (outside := outside_link(base / name, root)) is None:
+                unread = outside_link(base / name, root) or special_file(base / name, root)
+                if unread is None:
                     found.append(base / name)
                 else:
-                    skipped.append(outside)
+                    skipped.append(unread)
     return sorted(found, key=lambda p: relative(p, root))
 
 

@@ -370,6 +370,7 @@ class _Edges:
 
     def __init__(self) -> None:
         self._edges: dict[tuple[str, str, str, str], Edge] = {}
+        self._seen: set[tuple[tuple[str, str, str, str], Evidence]] = set()  # not O(n^2)
 
     def add(self, source: str, target: str, kind: str, strength: Strength, ev: Evidence) -> None:
         key = (source, target, kind, strength)
@@ -377,7 +378,8 @@ class _Edges:
         if edge is None:
             edge = Edge(node_id("service", source), node_id("service", target), kind, strength)
             self._edges[key] = edge
-        if ev not in edge.evidence:
+        if (key, ev) not in self._seen:
+            self._seen.add((key, ev))
             edge.evidence.append(ev)
 
     def all(self) -> list[Edge]:

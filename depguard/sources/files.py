@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -45,6 +46,27 @@ def outside_link(path: Path | str, root: Path) -> Diagnostic | None:
     )
 
 
+def special_file(path: Path | str, root: Path) -> Diagnostic | None:
+    """A file found while walking that is not a regular file is not read: opening a named
+    pipe waits for a writer forever, and a device may never end. Naming it in the config
+    reads it (a pipe from a command, say)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # a link loop, a dangling link: reading it says why
+    return not_regular(relative(Path(path), root), mode)
+
+
+def not_regular(shown: str, mode: int) -> Diagnostic | None:
+    """The diagnostic for a file of this mode that is neither a regular file nor a folder."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = (
+        "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    )
+    return Diagnostic(shown, 0, f"{kind}, not a regular file: not read")
+
+
 def is_excluded(shown: str, exclude: Iterable[str]) -> bool:
     return any(
         fnmatch.fnmatchcase(shown, pattern) or fnmatch.fnmatchcase(shown + "/", pattern)
@@ -62,8 +84,8 @@ def walk(
     """Files under `paths` whose names end in `suffixes`, in a stable order.
 
     A folder is walked without following symbolic links to folders, so a link loop can
-    neither hang nor repeat the scan; a link to a file outside the root is left out and
-    reported in `skipped`.
+    neither hang nor repeat the scan; a link to a file outside the root, and a file that
+    is not a regular file (a named pipe), are left out and reported in `skipped`.
     """
     exclude = tuple(exclude)
     found: set[Path] = set()
@@ -83,8 +105,9 @@ def walk(
             for name in names:
                 candidate = here / name
                 if name.endswith(suffixes) and not is_excluded(relative(candidate, root), exclude):
-                    if (outside := outside_link(candidate, root)) is None:
+                    unread = outside_link(candidate, root) or special_file(candidate, root)
+                    if unread is None:
                         found.add(candidate)
                     elif skipped is not None:
-                        skipped.append(outside)
+                        skipped.append(unread)
     return sorted(found, key=lambda p: relative(p, root))

@@ -1237,6 +1237,7 @@ class _Emitter:
         self.summary = summary
         self.cluster = _Cluster(reader, summary)
         self.edges: dict[tuple[str, str, str, str], Edge] = {}
+        self.seen: set[tuple[tuple[str, str, str, str], Evidence]] = set()  # not O(n^2)
         self.dangling: set[str] = set()
 
     def run(self) -> None:
@@ -1403,7 +1404,8 @@ class _Emitter:
         if edge is None:
             edge = self.edges[key] = Edge(source, target, kind, strength)
         for item in evidence:
-            if item not in edge.evidence:
+            if (key, item) not in self.seen:
+                self.seen.add((key, item))
                 edge.evidence.append(item)
 
 

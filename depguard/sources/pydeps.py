@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources.files import relative, walk
 
@@ -35,13 +37,19 @@ def collect(
         shown = relative(path, root)
         fragment.files.append(shown)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = yamlio.read_text(path, shown)  # UTF-8 (a BOM allowed), no NUL bytes
             data = json.loads(text)
-        except (OSError, UnicodeDecodeError) as exc:
-            fragment.diagnostics.append(Diagnostic(shown, 0, f"cannot read: {exc}"))
+        except yamlio.YamlError as exc:
+            fragment.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
             continue
         except json.JSONDecodeError as exc:
             fragment.diagnostics.append(Diagnostic(shown, exc.lineno, f"not valid JSON: {exc.msg}"))
+            continue
+        except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
+            fragment.diagnostics.append(Diagnostic(shown, 1, f"not valid JSON: {exc}"))
+            continue
+        if (lone := yamlio.lone_surrogate(text)) is not None:  # a name no report could print
+            fragment.diagnostics.append(Diagnostic(shown, *lone))
             continue
         _add(data, fragment, shown, text.splitlines(), root, include_external=False)
     return fragment
@@ -60,6 +68,9 @@ def _add(
             Diagnostic(shown, 1, "expected pydeps' JSON: a mapping from module name to its facts")
         )
         return
+    finder = _LineFinder(lines)
+    for line, message in _malformed(data, finder):  # such entries are left out, not guessed
+        fragment.diagnostics.append(Diagnostic(shown, line, message))
     modules = {
         name: facts
         for name, facts in data.items()
@@ -69,7 +80,6 @@ def _add(
     roots = {name.split(".", 1)[0] for name in internal}
     for name in sorted(internal):
         fragment.nodes.append(Node(id=node_id("module", name), kind="module", name=name))
-    finder = _LineFinder(lines)
     for name in sorted(internal):
         imports = modules[name].get("imports") or []
         if not isinstance(imports, list):
@@ -97,6 +107,33 @@ def _add(
             )
 
 
+def _malformed(data: dict[str, Any], finder: _LineFinder) -> Iterator[tuple[int, str]]:
+    """(line, message) for each entry whose facts are not shaped as pydeps writes them."""
+    for name, facts in data.items():
+        if not isinstance(facts, dict):
+            got = validation.show(facts)
+            yield finder.key(name), f"{name}: expected a mapping of the module's facts, got {got}"
+            continue
+        path = facts.get("path")
+        if path is not None and not isinstance(path, str):
+            got = validation.show(path)
+            yield finder.key(name, "path"), f"{name}.path: expected a file path, got {got}"
+        imports = facts.get("imports")
+        if imports is not None and not isinstance(imports, list):
+            got = validation.show(imports)
+            yield (
+                finder.key(name, "imports"),
+                f"{name}.imports: expected a list of module names, got {got}",
+            )
+        for index, target in enumerate(imports if isinstance(imports, list) else []):
+            if not isinstance(target, str):
+                got = validation.show(target)
+                yield (
+                    finder.key(name, "imports"),
+                    f"{name}.imports[{index}]: expected a module name, got {got}",
+                )
+
+
 def _is_internal(facts: dict[str, Any], root: Path) -> bool:
     path = facts.get("path")
     if not isinstance(path, str) or not path:
@@ -115,8 +152,19 @@ class _LineFinder:
         self.lines = lines or []
         self.starts: dict[str, int] = {}
         for number, line in enumerate(self.lines):
-            if line.startswith('    "') and line.rstrip().endswith("{"):
+            if line.startswith('    "'):  # a module's entry: pydeps indents them by four
                 self.starts[line.strip().split('"')[1]] = number
+
+    def key(self, module: str, key: str = "") -> int:
+        """The line of `key` in the module's entry, or of the entry itself."""
+        start = self.starts.get(module, 0)
+        for number in range(start + 1, len(self.lines) if key else 0):
+            text = self.lines[number]
+            if text.startswith(("    }", '    "')):
+                break
+            if text.strip().startswith(f'"{key}":'):
+                return number + 1
+        return start + 1
 
     def line(self, module: str, target: str) -> int:
         """The target's line inside the module's `"imports": [...]` list."""

@@ -82,6 +82,7 @@ def collect_with_summary(
     fragment = Fragment(SOURCE)
     summary = TracesSummary()
     edges: dict[tuple[str, str], Edge] = {}
+    seen: set[tuple[tuple[str, str], Evidence]] = set()  # a list lookup each would be O(n^2)
     for path in walk(paths, root, (".json",), exclude, fragment.diagnostics):
         shown = relative(path, root)
         fragment.files.append(shown)
@@ -92,7 +93,8 @@ def collect_with_summary(
                 continue
             key = (node_id("service", parent), node_id("service", child))
             edge = edges.setdefault(key, Edge(*key, kind=KIND, strength="hard"))
-            if evidence not in edge.evidence:
+            if (key, evidence) not in seen:
+                seen.add((key, evidence))
                 edge.evidence.append(evidence)
     fragment.edges = list(edges.values())
     return fragment, summary
@@ -114,6 +116,9 @@ def _read(
         return
     except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
         problems.append(Diagnostic(shown, 1, f"not valid JSON: {exc}"))
+        return
+    if (lone := yamlio.lone_surrogate(text)) is not None:  # a name no report could print
+        problems.append(Diagnostic(shown, *lone))
         return
     lines = _Lines(text)
     found = _items(data, text, shown, lines, problems)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources.files import outside_link
+from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import scanner
 from depguard.sources.python.modules import Module, find_modules, find_packages
@@ -147,6 +147,9 @@ def _scan_all(
             stat = os.stat(module.path)
         except OSError as exc:
             fragment.diagnostics.append(Diagnostic(shown, 0, f"cannot read: {exc.strerror}"))
+            continue
+        if (odd := not_regular(shown, stat.st_mode)) is not None:  # a pipe would block
+            fragment.diagnostics.append(odd)
             continue
         if stat.st_size > opts.max_file_size:
             fragment.diagnostics.append(
