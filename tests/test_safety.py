@@ -128,7 +128,7 @@ def test_reports_name_files_relative_to_the_project_root(tmp_path: Path) -> None
 # ---------------------------------------------------------------- outputs
 
 
-def big_project(folder: Path, files: int = 6000) -> Path:
+def big_project(folder: Path, files: int = 20_000) -> Path:
     for i in range(files):
         package = folder / "pkg" / f"m{i // 300}"
         package.mkdir(parents=True, exist_ok=True)
@@ -138,9 +138,9 @@ def big_project(folder: Path, files: int = 6000) -> Path:
     return folder
 
 
-# from 0.3 s on, depguard's own code runs (under load, interpreter start-up itself can take
-# longer than 0.1 s, and Python's own handler answers a Ctrl-C that early)
-@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+# Signals land once depguard's own code runs (after about 0.2 s of imports); a Ctrl-C in
+# the first milliseconds of interpreter start-up is CPython's to answer, not ours.
+@pytest.mark.parametrize("delay", [0.6, 1.2])
 def test_ctrl_c_exits_130_and_leaves_the_old_output_whole(tmp_path: Path, delay: float) -> None:
     project = big_project(tmp_path)
     out = project / "report.json"
