@@ -26,15 +26,14 @@ import datetime
 import os
 import platform
 import random
-import re
 import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from pathlib import Path
 from typing import TypeVar
 
 import networkx as nx
+from results import RESULTS, write_section
 
 from depguard.analysis.cycles import find_cycles
 from depguard.config import CycleOptions
@@ -44,7 +43,6 @@ from depguard.model import Edge, Evidence, Finding, Node
 SIZES = ((2_000, 5), (20_000, 5))  # (nodes, average out-degree)
 REPEATS = 5
 SIMPLE_CYCLES_BUDGET = 10.0  # seconds
-RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADING = "## Cycle witnesses on a 2,000-node strongly connected graph"
 COMMAND = ".venv/bin/python benchmarks/bench_cycles.py --write"
 T = TypeVar("T")
@@ -164,14 +162,7 @@ def section(body: str) -> str:
 
 
 def write(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section."""
-    old = RESULTS.read_text() if RESULTS.exists() else "# depguard benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new)
+    write_section(HEADING, text)
 
 
 def main() -> None:

@@ -57,7 +57,6 @@ import pickle
 import platform
 import pstats
 import random
-import re
 import resource
 import signal
 import subprocess
@@ -71,6 +70,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from results import RESULTS, write_section
 
 from depguard.analysis import operations
 from depguard.analysis.operations import (
@@ -100,7 +100,6 @@ FALLBACK = 0.02
 CUT_LIMIT = 50
 TANGLE = (2_000, 20_000)  # a ring plus random chords: a component that needs many cuts
 BUDGET = 60.0  # seconds
-RESULTS = Path(__file__).with_name("RESULTS.md")
 HEADING = "## Operational analyses on 100,000 services and 1,000,000 edges"
 COMMAND = ".venv/bin/python benchmarks/bench_operations.py --write"
 
@@ -489,8 +488,7 @@ def run(seconds: float, profile: bool) -> tuple[list[Row], Shape, dict[str, floa
         ),
         ("shared_fate", lambda: shared_fate(graph, "service"), findings_text),
         (
-            f"cut_edges(tangle of {TANGLE[0]:,} services, {TANGLE[1]:,} edges, "
-            f"limit={CUT_LIMIT})",
+            f"cut_edges(tangle of {TANGLE[0]:,} services, {TANGLE[1]:,} edges, limit={CUT_LIMIT})",
             lambda: cut_edges(tangle, "service", tangle_edges, limit=CUT_LIMIT),
             cut_text,
         ),
@@ -576,14 +574,7 @@ def section(rows: list[Row], info: Shape, usage: dict[str, float], seconds: floa
 
 
 def write(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section."""
-    old = RESULTS.read_text() if RESULTS.exists() else "# depguard benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new)
+    write_section(HEADING, text)
 
 
 def main() -> None:

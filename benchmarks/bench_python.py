@@ -42,6 +42,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from results import RESULTS, write_section
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / ".work"
@@ -53,7 +55,6 @@ CACHE = WORK / "cache"
 OUT = WORK / "out"
 TOOLS = ("grimp", "import-linter", "pydeps", "tach")
 TIMEOUT = 900.0  # seconds, for one run of one command
-RESULTS = HERE / "RESULTS.md"
 HEADING = "## Python import graphs: depguard vs grimp, import-linter, tach, pydeps"
 COMMAND = "python3 benchmarks/bench_python.py --write"
 # django 6 needs Python 3.12 and homeassistant 2025.4 needs 3.13: without a target version
@@ -396,14 +397,7 @@ def section(body: str, corpora: list[Corpus], versions: dict[str, str], repeat: 
 
 
 def write(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section."""
-    old = RESULTS.read_text() if RESULTS.exists() else "# depguard benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(old):
-        new = pattern.sub(lambda _: text + "\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    RESULTS.write_text(new)
+    write_section(HEADING, text)
 
 
 def main() -> None:
