@@ -79,7 +79,7 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources.files import is_excluded, outside_link, relative, special_file
+from depguard.sources.files import is_excluded, left_out, relative
 
 SOURCE = "backstage"
 CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
@@ -211,8 +211,7 @@ def _catalog_files_under(
         ]
         for name in names:
             if name in CATALOG_NAMES and not is_excluded(relative(base / name, root), exclude):
-                unread = outside_link(base / name, root) or special_file(base / name, root)
-                if unread is None:
+                if (unread := left_out(base / name, root)) is None:
                     found.append(base / name)
                 else:
                     skipped.append(unread)

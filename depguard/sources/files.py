@@ -57,6 +57,12 @@ def special_file(path: Path | str, root: Path) -> Diagnostic | None:
     return not_regular(relative(Path(path), root), mode)
 
 
+def left_out(path: Path, root: Path) -> Diagnostic | None:
+    """Why a file met while walking a folder is not read (a link out of the project, a
+    pipe or a device), or None to read it."""
+    return outside_link(path, root) or special_file(path, root)
+
+
 def not_regular(shown: str, mode: int) -> Diagnostic | None:
     """The diagnostic for a file of this mode that is neither a regular file nor a folder."""
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
@@ -105,8 +111,7 @@ def walk(
             for name in names:
                 candidate = here / name
                 if name.endswith(suffixes) and not is_excluded(relative(candidate, root), exclude):
-                    unread = outside_link(candidate, root) or special_file(candidate, root)
-                    if unread is None:
+                    if (unread := left_out(candidate, root)) is None:
                         found.add(candidate)
                     elif skipped is not None:
                         skipped.append(unread)
