@@ -1,9 +1,12 @@
-"""Shared helpers: the repository's paths and a CLI runner that keeps stderr apart."""
+"""Shared helpers: the repository's paths, a CLI runner that keeps stderr apart, and a
+deadline that turns a hang into a failure."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from textwrap import dedent
 
@@ -14,6 +17,22 @@ from depguard.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Fail (instead of hanging the run) when the body takes longer than `seconds`."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took more than {seconds}s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import deadline
 
 from depguard import yamlio
 from depguard.yamlio import YamlError
@@ -18,22 +16,6 @@ from depguard.yamlio import YamlError
 def lines(*rows: str) -> str:
     """A YAML text whose line N is rows[N-1], so fixtures show their line numbers."""
     return "\n".join(rows) + "\n"
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Fail (instead of hanging the run) when the body takes longer than `seconds`."""
-
-    def expired(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took more than {seconds}s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # ---------------------------------------------------------------- same values as PyYAML

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import ast
 import keyword
-import signal
 from collections.abc import Callable
 
 import pytest
 from ast_imports import Entry, from_ast
+from conftest import deadline
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -329,15 +329,6 @@ def test_imports_in_strings_docstrings_and_comments_are_never_found(
 def test_a_long_backslash_chain_of_import_keywords_does_not_hang(source: bytes) -> None:
     """Found beside the properties: every `import` of one logical line copied (and for a
     `from`, matched) the line so far, so this invalid code took 16 s and 8 minutes; it
-    now takes 0.15 s. The alarm is a hang guard (400 times that), not a benchmark."""
-
-    def hung(*_: object) -> None:
-        raise TimeoutError("the scan hung on a backslash chain")
-
-    previous = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(60)
-    try:
+    now takes 0.15 s. The deadline is a hang guard (400 times that), not a benchmark."""
+    with deadline(60):
         assert scan(source) == []
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
