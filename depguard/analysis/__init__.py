@@ -5,7 +5,12 @@ from __future__ import annotations
 from depguard.analysis.cycles import find_cycles
 from depguard.analysis.forbidden import find_forbidden
 from depguard.analysis.layers import find_violations
-from depguard.analysis.operations import bootstrap_cycles, cut_edges, shared_fate
+from depguard.analysis.operations import (
+    bootstrap_cycles,
+    cut_edges,
+    needed_adjacency,
+    shared_fate,
+)
 from depguard.config import Config, layer_rank
 from depguard.graph import DependencyGraph
 from depguard.model import LEVELS, Finding
@@ -26,8 +31,9 @@ def analyse(graph: DependencyGraph, config: Config) -> list[Finding]:
                 findings.append(cycle)
         findings += find_violations(graph, level, config)
         findings += find_forbidden(graph, level, config)
-    findings += bootstrap_cycles(graph, "service")
-    findings += shared_fate(graph, "service")
+    needs = needed_adjacency(graph, "service")  # both questions ask it of the same edges
+    findings += bootstrap_cycles(graph, "service", needs)
+    findings += shared_fate(graph, "service", needs)
     _link(findings)
     return sorted(
         findings,

@@ -141,13 +141,14 @@ class StartOrder:
 
 def start_order(graph: DependencyGraph, level: Level = "service") -> StartOrder:
     """Kahn's algorithm in waves: a node starts once everything it needs has started."""
-    digraph = graph.digraph(level)
-    waiting = {n: 0 for n in digraph.nodes}
-    dependents: dict[str, list[str]] = {n: [] for n in digraph.nodes}
-    for edge in graph.iter_edges(level):
-        if needed(edge) and edge.source != edge.target:
-            waiting[edge.source] += 1
-            dependents[edge.target].append(edge.source)
+    needs = needed_adjacency(graph, level)
+    waiting = {n: 0 for n in needs}
+    dependents: dict[str, list[str]] = {n: [] for n in needs}
+    for node, targets in needs.items():
+        for target in targets:
+            if target != node:
+                waiting[node] += 1
+                dependents[target].append(node)
     rank = {name: index for index, name in enumerate(graph.layers)}
     order = StartOrder()
     wave = sorted(
@@ -165,13 +166,17 @@ def start_order(graph: DependencyGraph, level: Level = "service") -> StartOrder:
         wave = sorted(following, key=lambda n: (rank.get(graph.node(n).layer or "", -1), n))
     order.blocked = sorted(n for n, count in waiting.items() if count > 0)
     if order.blocked:
-        order.cycles = bootstrap_cycles(graph, level)
+        order.cycles = bootstrap_cycles(graph, level, needs)
     return order
 
 
-def bootstrap_cycles(graph: DependencyGraph, level: Level = "service") -> list[Finding]:
-    """Cycles of needed edges: from cold, none of their members can start first."""
-    adj = needed_adjacency(graph, level)
+def bootstrap_cycles(
+    graph: DependencyGraph, level: Level = "service", needs: Adjacency | None = None
+) -> list[Finding]:
+    """Cycles of needed edges: from cold, none of their members can start first.
+
+    `needs` is `needed_adjacency(graph, level)` when the caller already has it."""
+    adj = needs if needs is not None else needed_adjacency(graph, level)
     findings = []
     for members in cyclic_components(adj):
         inside = set(members)
@@ -286,9 +291,13 @@ def _cost(
 # ---------------------------------------------------------------- fallbacks
 
 
-def shared_fate(graph: DependencyGraph, level: Level = "service") -> list[Finding]:
-    """A fallback that needs, directly or through a chain, the very node it stands in for."""
-    adj = needed_adjacency(graph, level)
+def shared_fate(
+    graph: DependencyGraph, level: Level = "service", needs: Adjacency | None = None
+) -> list[Finding]:
+    """A fallback that needs, directly or through a chain, the very node it stands in for.
+
+    `needs` is `needed_adjacency(graph, level)` when the caller already has it."""
+    adj = needs if needs is not None else needed_adjacency(graph, level)
     routes = sorted(
         ((e, e.fallback) for e in graph.iter_edges(level) if e.fallback in adj),
         key=lambda route: route[0].key,
