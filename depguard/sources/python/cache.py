@@ -35,7 +35,20 @@ def encode(statements: list[ImportStatement]) -> list[Record]:
 
 
 def decode(records: list[Record]) -> list[ImportStatement]:
-    return [ImportStatement(a, b, tuple(c), d, e, f, g) for a, b, c, d, e, f, g in records]
+    """Records back into statements; TypeError or ValueError when one is damaged."""
+    statements = [ImportStatement(a, b, tuple(c), d, e, f, g) for a, b, c, d, e, f, g in records]
+    for s in statements:  # a damaged cache must be rescanned, not crash the resolver
+        "".join(s.names)  # raises TypeError unless every name is a string
+        if not (
+            type(s.line) is int
+            and type(s.module) is str
+            and type(s.level) is int
+            and type(s.typing_only) is bool
+            and type(s.deferred) is bool
+            and type(s.text) is str
+        ):
+            raise TypeError("damaged record")
+    return statements
 
 
 class ScanCache:
@@ -76,7 +89,7 @@ class ScanCache:
         if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
             try:
                 return decode(entry[3])
-            except (IndexError, TypeError):
+            except (IndexError, TypeError, ValueError):
                 return None
         return None
 
@@ -89,21 +102,24 @@ class ScanCache:
         if entry and entry[2] == content_digest:
             try:
                 return decode(entry[3])
-            except (IndexError, TypeError):
+            except (IndexError, TypeError, ValueError):
                 return None
         return None
 
     def store(
-        self,
-        shown: str,
-        stat: os.stat_result,
-        content_digest: str,
-        statements: list[ImportStatement],
+        self, shown: str, stat: os.stat_result, content_digest: str, records: list[Record]
     ) -> None:
         if self.path is None:
-            return  # --no-cache: nothing will be written, so encode nothing
-        self.entries[shown] = [stat.st_size, stat.st_mtime_ns, content_digest, encode(statements)]
+            return  # --no-cache: nothing will be written
+        self.entries[shown] = [stat.st_size, stat.st_mtime_ns, content_digest, records]
         self.dirty = True
+
+    def touch(self, shown: str, stat: os.stat_result) -> None:
+        """The content is as cached, only the size or time changed (a fresh checkout)."""
+        entry = self.entries.get(shown)
+        if self.path is not None and entry:
+            self.entries[shown] = [stat.st_size, stat.st_mtime_ns, entry[2], entry[3]]
+            self.dirty = True
 
     def save(self, keep: set[str]) -> None:
         """Write what is current (entries for vanished files dropped); failures are harmless."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from depguard.sources.python.resolve import targets
 SOURCE = "python"
 MAX_FILE_SIZE = 10 * 1024 * 1024
 PARALLEL_FROM = 400  # files; below this a second process costs more than it saves
+CHUNKS_PER_JOB = 16  # small enough to balance the cores, large enough to pickle cheaply
 SCANNER_VERSION = "1"
 
 
@@ -138,7 +138,7 @@ def _scan_all(
         scan_cache.cache_path(root, identity) if opts.use_cache else None, SCANNER_VERSION
     )
     results: dict[str, list[scanner.ImportStatement]] = {}
-    todo: list[tuple[str, str, str, str]] = []  # module, shown, absolute path, known digest
+    todo: list[Task] = []
     stats: dict[str, os.stat_result] = {}
     for name, module in files.items():
         shown = module.shown
@@ -166,31 +166,62 @@ def _scan_all(
         if cached is not None:
             results[name] = cached
         else:
-            todo.append((name, shown, str(module.path), store.digest_of(shown)))
+            known = store.digest_of(shown) if opts.use_cache else None
+            todo.append((name, shown, str(module.path), known))
     for name, shown, outcome in _run_scans(todo, opts.jobs):
         if isinstance(outcome, Diagnostic):
             fragment.diagnostics.append(outcome)
             continue
-        content_digest, statements = outcome
-        if statements is None:  # same content, new mtime (a checkout): no need to rescan
-            statements = store.by_content(shown, content_digest) or []
-        results[name] = statements
-        store.store(shown, stats[shown], content_digest, statements)
+        content_digest, records = outcome
+        if records is None:  # same content, new mtime (a checkout): no need to rescan
+            cached = store.by_content(shown, content_digest)
+            if cached is not None:
+                results[name] = cached
+                store.touch(shown, stats[shown])
+                continue
+            outcome = _scan_file(shown, Path(files[name].path), "")  # a damaged record
+            if isinstance(outcome, Diagnostic):
+                fragment.diagnostics.append(outcome)
+                continue
+            content_digest, records = outcome
+        records = records or []  # a rescan always has records; this tells the type checker
+        results[name] = scan_cache.decode(records)
+        store.store(shown, stats[shown], content_digest, records)
     store.save(set(stats))
     fragment.files.sort()
     return results
 
 
-Outcome = tuple[str, list[scanner.ImportStatement] | None] | Diagnostic
-Task = tuple[str, str, str, str]
+# the content digest and the imports as cache records (None: unchanged since cached)
+Outcome = tuple[str, list[scan_cache.Record] | None] | Diagnostic
+Task = tuple[str, str, str, str | None]  # module, shown, absolute path, cached digest
 
 
 def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
-    if len(todo) >= PARALLEL_FROM and jobs > 1:
-        chunks = [todo[i::jobs] for i in range(jobs)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return [item for part in pool.map(_scan_chunk, chunks) for item in part]
-    return _scan_chunk(todo)
+    """Scan on every core: workers take small chunks from the front of the queue while this
+    process takes them from the back, until the two meet (files differ a lot in size, so
+    equal halves would leave one core waiting for the other).
+
+    Workers send back plain lists (the cache's records), not named tuples: pickling a
+    hundred thousand named tuples cost more than the second core saved.
+    """
+    if len(todo) < PARALLEL_FROM or jobs < 2:
+        return _scan_chunk(todo)
+    from concurrent.futures import ProcessPoolExecutor  # only a large cold scan pays for it
+
+    count = jobs * CHUNKS_PER_JOB
+    chunks = [todo[i::count] for i in range(count)]
+    done: list[tuple[str, str, Outcome]] = []
+    with ProcessPoolExecutor(max_workers=jobs - 1) as pool:
+        queued = [pool.submit(_scan_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(reversed(chunks), reversed(queued), strict=True):
+            if not future.cancel():  # a worker has it already: the rest are theirs
+                break
+            done += _scan_chunk(chunk)
+        for future in queued:
+            if not future.cancelled():
+                done += future.result()
+    return done
 
 
 def _scan_chunk(todo: list[Task]) -> list[tuple[str, str, Outcome]]:
@@ -199,16 +230,17 @@ def _scan_chunk(todo: list[Task]) -> list[tuple[str, str, Outcome]]:
     ]
 
 
-def _scan_file(shown: str, path: Path, known_digest: str) -> Outcome:
+def _scan_file(shown: str, path: Path, known_digest: str | None) -> Outcome:
+    """Scan one file; `known_digest` None means no cache, so the content is not hashed."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Diagnostic(shown, 0, f"cannot read: {exc.strerror or exc}")
-    content_digest = scan_cache.digest(data)
-    if content_digest == known_digest:
+    content_digest = "" if known_digest is None else scan_cache.digest(data)
+    if content_digest and content_digest == known_digest:
         return content_digest, None
     try:
-        return content_digest, scanner.scan(data)
+        return content_digest, scan_cache.encode(scanner.scan(data))
     except scanner.ScanError as exc:
         return Diagnostic(shown, exc.line, exc.message)
     except (RecursionError, ValueError) as exc:  # defensive: the scanner must never crash

@@ -113,3 +113,37 @@ def test_an_unreadable_file_is_a_diagnostic(tmp_path: Path, write: Write) -> Non
     secret.chmod(0)
     fragment = collect([tmp_path], tmp_path, (), Options(use_cache=False))
     assert [d.file for d in fragment.diagnostics] == ["pkg/secret.py"]
+
+
+@pytest.mark.parametrize("records", [[[1, 2]], [7], [["x"] * 7]])
+def test_a_damaged_record_is_rescanned_not_read_as_no_imports(
+    tmp_path: Path, write: Write, records: list[object]
+) -> None:
+    path = write("pkg/__init__.py", "import pkg.a\n")
+    write("pkg/a.py", "")
+    collect([tmp_path], tmp_path, (), Options())
+    [cache] = cache_files(tmp_path)
+    data = json.loads(cache.read_text())
+    data["files"]["pkg/__init__.py"][3] = records  # right shape, right digest, bad imports
+    cache.write_text(json.dumps(data))
+    assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
+    os.utime(path, ns=(1, 1))  # and when only the time changed, so the digest decides
+    cache.write_text(json.dumps(data))
+    assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
+
+
+def test_the_parallel_scan_finds_what_one_process_finds(tmp_path: Path, write: Write) -> None:
+    count = source.PARALLEL_FROM + 100
+    write("pkg/__init__.py", "")
+    for i in range(count):
+        text = f"import pkg.m{(i + 1) % count}\nfrom pkg import m{(i * 7) % count}\n" * (i % 5)
+        write(f"pkg/m{i}.py", text)
+    (tmp_path / "pkg" / "nul.py").write_bytes(b"import os\n\x00\n")
+
+    def run(jobs: int) -> tuple[list[object], list[object]]:
+        fragment = collect([tmp_path], tmp_path, (), Options(use_cache=False, jobs=jobs))
+        return [(e.source, e.target, e.evidence) for e in fragment.edges], fragment.diagnostics
+
+    alone = run(1)
+    assert alone == run(2) == run(3)
+    assert len(alone[0]) > count and [d.file for d in alone[1]] == ["pkg/nul.py"]
