@@ -528,11 +528,34 @@ def name_matches(pattern: str, name: str) -> bool:
     return fnmatch.fnmatchcase(name, pattern)
 
 
+def _is_typed(selector: str) -> bool:
+    return selector.startswith(("layer:", "label:", "kind:"))
+
+
+def names_pattern(patterns: list[str]) -> re.Pattern[str] | None:
+    """One regular expression that matches a name when `name_matches` would for any of
+    the patterns (None for no patterns)."""
+    parts = []
+    for pattern in patterns:
+        parts.append(fnmatch.translate(pattern))
+        if pattern.endswith(".*"):
+            parts.append(re.escape(pattern[:-2]) + r"\Z")
+    return re.compile("|".join(f"(?:{part})" for part in parts)) if parts else None
+
+
 def layer_for(config: Config) -> Callable[[Node], str | None]:
     """The layer of a node: the config's service map, then the layer a source declared,
     then the first layer whose patterns match (explicit beats generic)."""
-    order = [(layer.name, list(layer.match)) for layer in config.layers]
-    known = {name for name, _ in order}
+    # name globs compiled once per layer: a large tree asks this of every module
+    order = [
+        (
+            layer.name,
+            names_pattern([s for s in layer.match if not _is_typed(s)]),
+            [s for s in layer.match if _is_typed(s)],
+        )
+        for layer in config.layers
+    ]
+    known = {name for name, _, _ in order}
     if not order:
         return lambda node: None
 
@@ -542,8 +565,10 @@ def layer_for(config: Config) -> Callable[[Node], str | None]:
             return facts.layer
         if node.layer in known:
             return node.layer
-        for name, selectors in order:
-            if any(matches(s, node, lambda _: None) for s in selectors):
+        for name, names, selectors in order:
+            if (names is not None and names.match(node.name)) or any(
+                matches(s, node, lambda _: None) for s in selectors
+            ):
                 return name
         return None
 

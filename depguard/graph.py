@@ -21,14 +21,20 @@ class DependencyGraph:
     def __init__(self) -> None:
         self.levels: dict[Level, nx.DiGraph] = {level: nx.DiGraph() for level in LEVELS}
         self.layers: tuple[str, ...] = ()  # the rules' layer order, lowest first
+        # every node by id, whatever its level: analyses ask for nodes by the hundred
+        # thousand, and a networkx node-view lookup costs several calls each
+        self._index: dict[str, Node] = {}
 
     def digraph(self, level: Level) -> nx.DiGraph:
         return self.levels[level]
 
     def add_node(self, node: Node) -> None:
-        graph = self.levels[level_of_kind(node.kind)]
-        old = graph.nodes[node.id]["node"] if node.id in graph else None
-        graph.add_node(node.id, node=_merge_nodes(old, node) if old else node)
+        old = self._index.get(node.id)
+        self._put(_merge_nodes(old, node) if old else node)
+
+    def _put(self, node: Node) -> None:
+        self.levels[level_of_kind(node.kind)].add_node(node.id, node=node)
+        self._index[node.id] = node
 
     def add_edge(self, edge: Edge, level: Level) -> None:
         """Add an edge (the graph takes it over), or merge it into the parallel one."""
@@ -36,7 +42,9 @@ class DependencyGraph:
         for end in (edge.source, edge.target):
             if end not in graph:
                 kind, _, name = end.partition(":")
-                graph.add_node(end, node=Node(id=end, kind=kind, name=name))
+                node = Node(id=end, kind=kind, name=name)
+                graph.add_node(end, node=node)
+                self._index.setdefault(end, node)
         if graph.has_edge(edge.source, edge.target):
             graph.edges[edge.source, edge.target]["edge"].merge(edge)
         else:
@@ -45,18 +53,13 @@ class DependencyGraph:
             graph.add_edge(edge.source, edge.target, edge=edge)
 
     def node(self, node_id_: str) -> Node:
-        for graph in self.levels.values():
-            if node_id_ in graph:
-                node: Node = graph.nodes[node_id_]["node"]
-                return node
-        raise KeyError(node_id_)
+        return self._index[node_id_]
 
     def has_node(self, node_id_: str) -> bool:
-        return any(node_id_ in graph for graph in self.levels.values())
+        return node_id_ in self._index
 
     def nodes(self, level: Level) -> list[Node]:
-        graph = self.levels[level]
-        return [graph.nodes[n]["node"] for n in sorted(graph.nodes)]
+        return [self._index[n] for n in sorted(self.levels[level])]
 
     def edge(self, level: Level, source: str, target: str) -> Edge:
         found: Edge = self.levels[level].edges[source, target]["edge"]
@@ -79,6 +82,7 @@ class DependencyGraph:
 
     def replace_node(self, node: Node) -> None:
         self.levels[level_of_kind(node.kind)].nodes[node.id]["node"] = node
+        self._index[node.id] = node
 
 
 def _merge_nodes(old: Node, new: Node) -> Node:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from depguard import config
@@ -1013,3 +1015,18 @@ def test_owner_for_longest_pattern_wins_whatever_the_order() -> None:
 
 def test_owner_for_no_owner() -> None:
     assert config.owner_for(_owned(api=["cloud.*"]))("other.mod") is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    patterns=st.lists(st.text(alphabet="ab.*?[]!-", max_size=6), max_size=4),
+    name=st.text(alphabet="ab.[]", max_size=6),
+)
+@example(patterns=["a.*"], name="a")  # `pkg.*` names `pkg` itself
+@example(patterns=["a.b", "[!a]"], name="b")
+def test_a_layers_compiled_globs_match_what_each_glob_matches(
+    patterns: list[str], name: str
+) -> None:
+    compiled = config.names_pattern(patterns)
+    expected = any(config.name_matches(p, name) for p in patterns)
+    assert (compiled is not None and compiled.match(name) is not None) == expected

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import networkx as nx
-
-from depguard.analysis.paths import adjacency, shortest_cycles
+from depguard.analysis.paths import Adjacency, adjacency, shortest_cycles, strong_components
 from depguard.config import CycleOptions
 from depguard.graph import DependencyGraph
 from depguard.model import Finding, Hop, Level, finding_id
@@ -22,14 +20,12 @@ def cyclic_edges(
     graph: DependencyGraph, level: Level, classes: Collection[str]
 ) -> dict[tuple[str, str], int]:
     """Edges inside a non-trivial component (or self-loops), mapped to a component number."""
-    kept = [
-        (u, v)
-        for u, v, edge in graph.digraph(level).edges(data="edge")
-        if edge.edge_class in classes
-    ]
-    counted = nx.DiGraph(kept)  # a plain copy: filtered views cost several lookups an edge
+    kept = [(e.source, e.target) for e in graph.iter_edges(level) if e.edge_class in classes]
+    counted: Adjacency = {}
+    for u, v in kept:
+        counted.setdefault(u, []).append(v)
     component: dict[str, int] = {}
-    components = sorted(sorted(c) for c in nx.strongly_connected_components(counted))
+    components = sorted(sorted(c) for c in strong_components(counted))
     for index, members in enumerate(components):
         for member in members:
             component[member] = index
