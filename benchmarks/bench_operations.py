@@ -404,7 +404,7 @@ class Shape:
 
 def shape(spec: Spec, graph: DependencyGraph, ids: list[str]) -> Shape:
     digraph = graph.digraph("service")
-    kept = [(u, v) for u, v, e in digraph.edges(data="edge") if needed(e)]
+    kept = [(e.source, e.target) for e in digraph.edges() if needed(e)]
     counted = nx.DiGraph(kept)
     every = list(nx.strongly_connected_components(counted))
     cyclic = [c for c in every if len(c) > 1]

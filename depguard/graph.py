@@ -10,47 +10,89 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from operator import attrgetter
 
-import networkx as nx
-
 from depguard.model import LEVELS, Diagnostic, Edge, Fragment, Level, Node, level_of_kind, node_id
 
 
-class DependencyGraph:
-    """Typed nodes and edges on one networkx DiGraph per level."""
+class LevelGraph:
+    """One level's nodes and edges in plain dicts: successors and predecessors of each
+    node, keyed by node id, holding the Edge itself.
+
+    No graph library: every algorithm depguard runs is its own (linear, deterministic,
+    able to stop early), so what is left is storage, and plain dicts are faster to fill
+    and cheaper to keep than networkx's attribute dicts (and its import, a tenth of a
+    second, was paid by every run, pre-commit hooks included).
+    """
+
+    __slots__ = ("nodes", "succ", "pred")
 
     def __init__(self) -> None:
-        self.levels: dict[Level, nx.DiGraph] = {level: nx.DiGraph() for level in LEVELS}
-        self.layers: tuple[str, ...] = ()  # the rules' layer order, lowest first
-        # every node by id, whatever its level: analyses ask for nodes by the hundred
-        # thousand, and a networkx node-view lookup costs several calls each
-        self._index: dict[str, Node] = {}
+        self.nodes: dict[str, Node] = {}
+        self.succ: dict[str, dict[str, Edge]] = {}
+        self.pred: dict[str, dict[str, Edge]] = {}
 
-    def digraph(self, level: Level) -> nx.DiGraph:
+    def __contains__(self, node_id_: object) -> bool:
+        return node_id_ in self.nodes
+
+    def put_node(self, node: Node) -> None:
+        if node.id not in self.nodes:
+            self.succ[node.id] = {}
+            self.pred[node.id] = {}
+        self.nodes[node.id] = node
+
+    def put_edge(self, edge: Edge) -> None:
+        """Add or replace the edge between its two ends (both already nodes)."""
+        self.succ[edge.source][edge.target] = edge
+        self.pred[edge.target][edge.source] = edge
+
+    def has_edge(self, source: str, target: str) -> bool:
+        return target in self.succ.get(source, ())
+
+    def edge(self, source: str, target: str) -> Edge:
+        return self.succ[source][target]
+
+    def edges(self) -> Iterator[Edge]:
+        """Every edge, in insertion order."""
+        for targets in self.succ.values():
+            yield from targets.values()
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        return sum(map(len, self.succ.values()))
+
+
+class DependencyGraph:
+    """Typed nodes and edges, one LevelGraph per level."""
+
+    def __init__(self) -> None:
+        self.levels: dict[Level, LevelGraph] = {level: LevelGraph() for level in LEVELS}
+        self.layers: tuple[str, ...] = ()  # the rules' layer order, lowest first
+        self._index: dict[str, Node] = {}  # every node by id, whatever its level
+
+    def digraph(self, level: Level) -> LevelGraph:
         return self.levels[level]
 
     def add_node(self, node: Node) -> None:
         old = self._index.get(node.id)
-        self._put(_merge_nodes(old, node) if old else node)
-
-    def _put(self, node: Node) -> None:
-        self.levels[level_of_kind(node.kind)].add_node(node.id, node=node)
-        self._index[node.id] = node
+        self.replace_node(_merge_nodes(old, node) if old else node)
 
     def add_edge(self, edge: Edge, level: Level) -> None:
         """Add an edge (the graph takes it over), or merge it into the parallel one."""
         graph = self.levels[level]
         for end in (edge.source, edge.target):
-            if end not in graph:
+            if end not in graph.nodes:
                 kind, _, name = end.partition(":")
                 node = Node(id=end, kind=kind, name=name)
-                graph.add_node(end, node=node)
+                graph.put_node(node)
                 self._index.setdefault(end, node)
-        if graph.has_edge(edge.source, edge.target):
-            graph.edges[edge.source, edge.target]["edge"].merge(edge)
+        old = graph.succ[edge.source].get(edge.target)
+        if old is not None:
+            old.merge(edge)
         else:
             if len(edge.evidence) > 1:
                 edge.evidence.sort()
-            graph.add_edge(edge.source, edge.target, edge=edge)
+            graph.put_edge(edge)
 
     def node(self, node_id_: str) -> Node:
         return self._index[node_id_]
@@ -59,20 +101,17 @@ class DependencyGraph:
         return node_id_ in self._index
 
     def nodes(self, level: Level) -> list[Node]:
-        return [self._index[n] for n in sorted(self.levels[level])]
+        nodes = self.levels[level].nodes
+        return [nodes[n] for n in sorted(nodes)]
 
     def edge(self, level: Level, source: str, target: str) -> Edge:
-        found: Edge = self.levels[level].edges[source, target]["edge"]
-        return found
+        return self.levels[level].edge(source, target)
 
     def edges(self, level: Level) -> list[Edge]:
         return sorted(self.iter_edges(level), key=attrgetter("source", "target"))
 
     def iter_edges(self, level: Level) -> Iterator[Edge]:
-        # adjacency() hands out networkx's own dicts: a third of the cost of edges(data=)
-        for _, targets in self.levels[level].adjacency():
-            for data in targets.values():
-                yield data["edge"]
+        return self.levels[level].edges()
 
     def layer_sort_key(self, layer: str | None) -> tuple[int, str]:
         """Lowest layer first, unknown layers after, no layer last."""
@@ -81,7 +120,7 @@ class DependencyGraph:
         return (self.layers.index(layer) if layer in self.layers else len(self.layers), layer)
 
     def replace_node(self, node: Node) -> None:
-        self.levels[level_of_kind(node.kind)].nodes[node.id]["node"] = node
+        self.levels[level_of_kind(node.kind)].put_node(node)
         self._index[node.id] = node
 
 
@@ -162,12 +201,12 @@ def _assign(
 def _lift(graph: DependencyGraph) -> None:
     """An import from a module owned by A of one owned by B is the service edge A -> B."""
     modules = graph.digraph("module")
-    owner = {n: data["node"].service for n, data in modules.nodes(data=True)}
+    owner = {n: node.service for n, node in modules.nodes.items()}
     if not any(owner.values()):
         return
     lifted: dict[tuple[str, str], Edge] = {}
-    for u, v, data in modules.edges(data="edge"):
-        source, target = owner[u], owner[v]
+    for data in modules.edges():
+        source, target = owner[data.source], owner[data.target]
         if source is None or target is None or source == target:
             continue
         key = (node_id("service", source), node_id("service", target))
@@ -197,10 +236,8 @@ def _lift(graph: DependencyGraph) -> None:
 def _classify(graph: DependencyGraph, classify: EdgeRule) -> None:
     for level in LEVELS:
         digraph = graph.digraph(level)
-        for u, v, data in digraph.edges(data=True):
-            data["edge"] = classify(
-                data["edge"], digraph.nodes[u]["node"], digraph.nodes[v]["node"]
-            )
+        for edge in list(digraph.edges()):
+            digraph.put_edge(classify(edge, digraph.nodes[edge.source], digraph.nodes[edge.target]))
 
 
 def _unknown_layers(fragments: list[Fragment], known: frozenset[str]) -> list[Diagnostic]:

@@ -19,13 +19,7 @@ def coverage(graph: DependencyGraph) -> Coverage:
     for node in graph.nodes("service"):
         if node.kind == "dangling":
             continue
-        found = sorted(
-            {
-                e.source
-                for _, _, edge in digraph.out_edges(node.id, data="edge")
-                for e in edge.evidence
-            }
-        )
+        found = sorted({e.source for edge in digraph.succ[node.id].values() for e in edge.evidence})
         if node.kind == "service":
             sources[node.name] = found
             if not found:

@@ -48,9 +48,7 @@ def find_cycles(
         for edges in _by_component(wider):
             # the component is new or larger only thanks to edges of a warn class
             closing = {
-                e
-                for e in edges
-                if e not in hard and digraph.edges[e]["edge"].edge_class not in counted
+                e for e in edges if e not in hard and digraph.edge(*e).edge_class not in counted
             }
             if closing:
                 findings.append(_finding(graph, level, edges, closing, options, rank, "warning"))
@@ -92,7 +90,7 @@ def _finding(
     if severity == "error":
         message = f"{len(members)} {level}s in a cycle: {shown}"
     else:
-        classes = sorted({digraph.edges[e]["edge"].edge_class for e in closing})
+        classes = sorted({digraph.edge(*e).edge_class for e in closing})
         message = (
             f"{len(members)} {level}s in a cycle closed only through "
             f"{' and '.join(classes)} edges: {shown}"

@@ -42,7 +42,7 @@ def _check(graph: DependencyGraph, level: Level, rule: Forbidden) -> list[Findin
     digraph = graph.digraph(level)
 
     def counts(u: str, v: str) -> bool:
-        edge = digraph.edges[u, v]["edge"]
+        edge = digraph.edge(u, v)
         return not edge.typing_only and edge.strength in rule.strengths
 
     adj = adjacency(digraph, counts)

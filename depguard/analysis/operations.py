@@ -64,10 +64,9 @@ def impact(graph: DependencyGraph, failing: str, level: Level = "service") -> Im
     """
     digraph = graph.digraph(level)
     preds: dict[str, list[tuple[str, Edge]]] = {n: [] for n in digraph.nodes}
-    successors = dict(digraph.adjacency())
+    successors = digraph.succ
     for u in sorted(successors):  # dependents in order: deterministic paths
-        for data in successors[u].values():
-            edge = data["edge"]
+        for edge in successors[u].values():
             preds[edge.target].append((u, edge))
     failed = _failed(preds, failing)
     result = Impact(failing)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 
-import networkx as nx
+from depguard.graph import LevelGraph
 
 Adjacency = dict[str, list[str]]
 
 
 def adjacency(
-    graph: nx.DiGraph, keep: Callable[[str, str], bool], members: set[str] | None = None
+    graph: LevelGraph, keep: Callable[[str, str], bool], members: set[str] | None = None
 ) -> Adjacency:
     """Sorted successor lists over the edges `keep` accepts (within `members` if given)."""
     adj: Adjacency = {}
     for u in graph.nodes if members is None else members:
         adj[u] = sorted(
-            v for v in graph.successors(u) if (members is None or v in members) and keep(u, v)
+            v for v in graph.succ[u] if (members is None or v in members) and keep(u, v)
         )
     return adj
 

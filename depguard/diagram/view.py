@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from depguard.graph import DependencyGraph
+from depguard.graph import DependencyGraph, LevelGraph
 from depguard.model import Finding, Level, Node
 
 LARGE = 300  # nodes: above this the default view keeps only cycles, and says so
@@ -103,10 +103,10 @@ def build_view(
     if cycles_only:
         keep &= cyclic_nodes
     group_of = _grouping(graph, level, options.collapse)
-    packages = {digraph.nodes[n]["node"].name.rpartition(".")[0] for n in keep}
+    packages = {digraph.nodes[n].name.rpartition(".")[0] for n in keep}
     nodes: dict[str, ViewNode] = {}
     for node_id in sorted(keep):
-        node = digraph.nodes[node_id]["node"]
+        node = digraph.nodes[node_id]
         target = group_of(node_id)
         if target not in nodes:
             label = target.partition(":")[2] if target != node_id else node.name
@@ -187,7 +187,7 @@ class FocusError(ValueError):
     """--focus names no node."""
 
 
-def _around(digraph: object, start: str, depth: int) -> set[str]:
+def _around(digraph: LevelGraph, start: str, depth: int) -> set[str]:
     """Nodes within `depth` hops of `start`, following edges both ways."""
     seen = {start}
     queue = deque([(start, 0)])
@@ -195,7 +195,7 @@ def _around(digraph: object, start: str, depth: int) -> set[str]:
         node, hops = queue.popleft()
         if hops == depth:
             continue
-        for other in [*digraph.successors(node), *digraph.predecessors(node)]:  # type: ignore[attr-defined]
+        for other in [*digraph.succ[node], *digraph.pred[node]]:
             if other not in seen:
                 seen.add(other)
                 queue.append((other, hops + 1))
