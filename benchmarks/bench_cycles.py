@@ -67,9 +67,14 @@ def build(n: int, pairs: list[tuple[int, int]]) -> DependencyGraph:
     for i in range(n):
         graph.add_node(Node(id=f"service:s{i}", kind="service", name=f"s{i}"))
     for line, (u, v) in enumerate(pairs, start=1):
-        graph.add_edge(Edge(f"service:s{u}", f"service:s{v}",
-                            evidence=[Evidence("services.yaml", line, "x", "services")]),
-                       "service")
+        graph.add_edge(
+            Edge(
+                f"service:s{u}",
+                f"service:s{v}",
+                evidence=[Evidence("services.yaml", line, "x", "services")],
+            ),
+            "service",
+        )
     return graph
 
 
@@ -150,15 +155,17 @@ def nproc() -> int:
 
 def section(body: str) -> str:
     today = datetime.date.today().isoformat()
-    return (f"{HEADING}\n\n"
-            f"Measured {today}, nproc {nproc()}, "
-            f"Python {platform.python_version()}, networkx {nx.__version__}. "
-            f"Median of {REPEATS} repeats; `nx.simple_cycles` is stopped after "
-            f"{SIMPLE_CYCLES_BUDGET:.0f} s. Each graph is a ring through every node plus "
-            f"random chords (seed 42), so it is one strongly connected component; the second "
-            f"row is the 20,000-node variant. Witnesses are shortest cycles through cyclic "
-            f"edges, capped at `witnesses_per_component` (10); lengths are in hops.\n\n"
-            f"{body}\n\nRerun: `{COMMAND}`\n")
+    return (
+        f"{HEADING}\n\n"
+        f"Measured {today}, nproc {nproc()}, "
+        f"Python {platform.python_version()}, networkx {nx.__version__}. "
+        f"Median of {REPEATS} repeats; `nx.simple_cycles` is stopped after "
+        f"{SIMPLE_CYCLES_BUDGET:.0f} s. Each graph is a ring through every node plus "
+        f"random chords (seed 42), so it is one strongly connected component; the second "
+        f"row is the 20,000-node variant. Witnesses are shortest cycles through cyclic "
+        f"edges, capped at `witnesses_per_component` (10); lengths are in hops.\n\n"
+        f"{body}\n\nRerun: `{COMMAND}`\n"
+    )
 
 
 def write(text: str) -> None:
