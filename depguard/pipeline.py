@@ -7,7 +7,7 @@ from pathlib import Path
 from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
-from depguard.sources import SOURCES
+from depguard.sources import MODULES, source
 from depguard.sources.files import is_excluded, relative
 
 
@@ -20,7 +20,7 @@ def collect(project: config.Project, use_cache: bool = True) -> list[Fragment]:
             (entry.format, [root / p for p in entry.paths], entry.options) for entry in cfg.sources
         ]
     else:
-        plan = [(name, module.discover(root), None) for name, module in SOURCES.items()]
+        plan = [(name, source(name).discover(root), None) for name in MODULES]
     for name, paths, options in plan:
         missing = [p for p in paths if not p.exists()]
         present = [p for p in paths if p.exists()]
@@ -57,7 +57,7 @@ def _collect(
             max_file_size=chosen.max_file_size,
             use_cache=use_cache,
         )
-    fragment: Fragment = SOURCES[name].collect(paths, root, tuple(cfg.exclude), options)
+    fragment: Fragment = source(name).collect(paths, root, tuple(cfg.exclude), options)
     return fragment
 
 

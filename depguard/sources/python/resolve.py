@@ -21,31 +21,46 @@ def absolute_base(importer: str, importer_is_package: bool, statement: ImportSta
     return ".".join([*base, statement.module] if statement.module else base)
 
 
-def targets(
-    importer: str,
-    importer_is_package: bool,
-    statement: ImportStatement,
-    modules: set[str],
-    internal_roots: set[str],
-    include_external: bool,
-) -> list[tuple[str, bool]]:
-    """(target module, is_external) for each module a statement imports."""
-    base = absolute_base(importer, importer_is_package, statement)
-    if not base:
-        return []
-    top = base.partition(".")[0]
-    if top not in internal_roots:
-        return [(top, True)] if include_external else []
-    if not statement.names:
-        found = _internal(base, modules)
-        return [(found, False)] if found else []
-    result: list[tuple[str, bool]] = []
-    for name in statement.names:
-        # `from a.b import c`: the module a.b.c if it exists, else the name c in a.b
-        found = _internal(base if name == "*" else f"{base}.{name}", modules)
-        if found:
-            result.append((found, False))
-    return result
+class Resolver:
+    """Targets of import statements within one set of modules.
+
+    Answers are remembered by (absolute module, imported names): a large tree repeats the
+    same imports in thousands of files (`from homeassistant.core import HomeAssistant`).
+    """
+
+    def __init__(self, modules: set[str], include_external: bool) -> None:
+        self.modules = modules
+        self.internal_roots = {name.partition(".")[0] for name in modules}
+        self.include_external = include_external
+        self._known: dict[tuple[str, tuple[str, ...]], list[tuple[str, bool]]] = {}
+
+    def targets(
+        self, importer: str, importer_is_package: bool, statement: ImportStatement
+    ) -> list[tuple[str, bool]]:
+        """(target module, is_external) for each module a statement imports."""
+        base = absolute_base(importer, importer_is_package, statement)
+        key = (base, statement.names)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = self._resolve(base, statement.names)
+        return found
+
+    def _resolve(self, base: str, names: tuple[str, ...]) -> list[tuple[str, bool]]:
+        if not base:
+            return []
+        top = base.partition(".")[0]
+        if top not in self.internal_roots:
+            return [(top, True)] if self.include_external else []
+        if not names:
+            found = _internal(base, self.modules)
+            return [(found, False)] if found else []
+        result: list[tuple[str, bool]] = []
+        for name in names:
+            # `from a.b import c`: the module a.b.c if it exists, else the name c in a.b
+            found = _internal(base if name == "*" else f"{base}.{name}", self.modules)
+            if found:
+                result.append((found, False))
+        return result
 
 
 def _internal(name: str, modules: set[str]) -> str | None:

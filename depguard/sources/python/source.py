@@ -18,7 +18,7 @@ from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import scanner
 from depguard.sources.python.modules import Module, find_modules, find_packages
-from depguard.sources.python.resolve import targets
+from depguard.sources.python.resolve import Resolver
 
 SOURCE = "python"
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -96,17 +96,14 @@ def _edges(
     include_external: bool,
 ) -> tuple[list[Edge], set[str]]:
     """One edge per (importer, imported), carrying every import line as evidence."""
-    internal_roots = {name.split(".", 1)[0] for name in modules}
-    names = set(modules)
+    resolver = Resolver(set(modules), include_external)
     found: dict[tuple[str, str], Edge] = {}
     externals: set[str] = set()
     for name in sorted(scanned):
         module = modules[name]
         source = "module:" + name
         for statement in scanned[name]:
-            for target, external in targets(
-                name, module.is_package, statement, names, internal_roots, include_external
-            ):
+            for target, external in resolver.targets(name, module.is_package, statement):
                 if external:
                     externals.add(target)
                 key = (source, ("external:" if external else "module:") + target)
