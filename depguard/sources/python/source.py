@@ -16,7 +16,7 @@ from typing import Any
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
-from depguard.sources.python import scanner
+from depguard.sources.python import edges_cache, scanner
 from depguard.sources.python.modules import Module, find_modules, find_packages
 from depguard.sources.python.resolve import Resolver
 
@@ -79,15 +79,44 @@ def collect(
     if not modules:
         return fragment
     files = {name: m for name, m in modules.items() if not m.is_folder}
-    scanned = _scan_all(files, root, opts, fragment)
+    stats = _stat_all(files, opts, fragment)
+    found = _cached_edges(root, opts, modules, stats, fragment)
+    if found is None:
+        scanned = _scan_all(files, stats, root, opts, fragment)
+        found = _edges(modules, scanned, opts.include_external)
+        if opts.use_cache and not fragment.diagnostics:  # a problem is reported every run
+            edges_cache.save(_edges_path(root), _tree_key(modules, stats, opts), *found)
     fragment.nodes = [
         Node(id="module:" + name, kind="module", name=name) for name in sorted(modules)
     ]
-    fragment.edges, externals = _edges(modules, scanned, opts.include_external)
+    fragment.edges, externals = found
     fragment.nodes += [
         Node(id=node_id("external", e), kind="external", name=e) for e in sorted(externals)
     ]
     return fragment
+
+
+def _cached_edges(
+    root: Path,
+    opts: Options,
+    modules: dict[str, Module],
+    stats: dict[str, os.stat_result],
+    fragment: Fragment,
+) -> tuple[list[Edge], set[str]] | None:
+    """The whole tree's edges when nothing changed since they were cached."""
+    if not opts.use_cache or fragment.diagnostics:
+        return None
+    return edges_cache.load(_edges_path(root), _tree_key(modules, stats, opts), modules)
+
+
+def _tree_key(modules: dict[str, Module], stats: dict[str, os.stat_result], opts: Options) -> str:
+    options = (SCANNER_VERSION, opts.include_external, opts.namespace_packages)
+    return edges_cache.tree_key(modules, stats, options)
+
+
+def _edges_path(root: Path) -> Path:
+    path = scan_cache.cache_path(root, f"{root.resolve()}|{SCANNER_VERSION}")
+    return path.with_name(path.name.replace("python-", "edges-", 1))
 
 
 def _edges(
@@ -126,18 +155,12 @@ def _edges(
     return list(found.values()), externals
 
 
-def _scan_all(
-    files: dict[str, Module], root: Path, opts: Options, fragment: Fragment
-) -> dict[str, list[scanner.ImportStatement]]:
-    """Imports per module: from the cache where the content is unchanged, else scanned."""
-    identity = f"{root.resolve()}|{SCANNER_VERSION}"
-    store = scan_cache.ScanCache(
-        scan_cache.cache_path(root, identity) if opts.use_cache else None, SCANNER_VERSION
-    )
-    results: dict[str, list[scanner.ImportStatement]] = {}
-    todo: list[Task] = []
+def _stat_all(
+    files: dict[str, Module], opts: Options, fragment: Fragment
+) -> dict[str, os.stat_result]:
+    """Each file's size and time, by shown path; what cannot be read is a diagnostic."""
     stats: dict[str, os.stat_result] = {}
-    for name, module in files.items():
+    for module in files.values():
         shown = module.shown
         fragment.files.append(shown)
         try:
@@ -159,6 +182,29 @@ def _scan_all(
             )
             continue
         stats[shown] = stat
+    fragment.files.sort()
+    return stats
+
+
+def _scan_all(
+    files: dict[str, Module],
+    stats: dict[str, os.stat_result],
+    root: Path,
+    opts: Options,
+    fragment: Fragment,
+) -> dict[str, list[scanner.ImportStatement]]:
+    """Imports per module: from the cache where the content is unchanged, else scanned."""
+    identity = f"{root.resolve()}|{SCANNER_VERSION}"
+    store = scan_cache.ScanCache(
+        scan_cache.cache_path(root, identity) if opts.use_cache else None, SCANNER_VERSION
+    )
+    results: dict[str, list[scanner.ImportStatement]] = {}
+    todo: list[Task] = []
+    for name, module in files.items():
+        shown = module.shown
+        stat = stats.get(shown)
+        if stat is None:
+            continue  # unreadable: already a diagnostic
         cached = store.fresh(shown, stat)
         if cached is not None:
             results[name] = cached
@@ -185,7 +231,6 @@ def _scan_all(
         results[name] = scan_cache.decode(records)
         store.store(shown, stats[shown], content_digest, records)
     store.save(set(stats))
-    fragment.files.sort()
     return results
 
 

@@ -16,7 +16,12 @@ Write = Callable[[str, str], Path]
 
 
 def cache_files(root: Path) -> list[Path]:
+    """The per-file import cache (the whole-tree edge cache is `edges-*.json`)."""
     return sorted((root / ".depguard_cache").glob("python-*.json"))
+
+
+def edge_caches(root: Path) -> list[Path]:
+    return sorted((root / ".depguard_cache").glob("edges-*.json"))
 
 
 def test_a_warm_run_over_an_unchanged_tree_scans_nothing(
@@ -75,9 +80,12 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, write: Write, ga
     write("pkg/a.py", "")
     collect([tmp_path], tmp_path, (), Options())
     [cache] = cache_files(tmp_path)
+    [edges] = edge_caches(tmp_path)
     cache.write_text(garbage)
+    edges.write_text(garbage)
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
     assert json.loads(cache.read_text())["files"]
+    assert json.loads(edges.read_text())["edges"]
 
 
 def test_no_cache_writes_nothing(tmp_path: Path, write: Write) -> None:
@@ -126,9 +134,13 @@ def test_a_damaged_record_is_rescanned_not_read_as_no_imports(
     data = json.loads(cache.read_text())
     data["files"]["pkg/__init__.py"][3] = records  # right shape, right digest, bad imports
     cache.write_text(json.dumps(data))
+    for edges in edge_caches(tmp_path):
+        edges.unlink()  # else the whole-tree cache answers without reading any record
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
     os.utime(path, ns=(1, 1))  # and when only the time changed, so the digest decides
     cache.write_text(json.dumps(data))
+    for edges in edge_caches(tmp_path):
+        edges.unlink()
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
 
 
@@ -147,3 +159,96 @@ def test_the_parallel_scan_finds_what_one_process_finds(tmp_path: Path, write: W
     alone = run(1)
     assert alone == run(2) == run(3)
     assert len(alone[0]) > count and [d.file for d in alone[1]] == ["pkg/nul.py"]
+
+
+# ---------------------------------------------------------------- the whole-tree edge cache
+
+
+def _shape(fragment: object) -> object:
+    return (
+        [(e.source, e.target, e.typing_only, e.deferred, e.evidence) for e in fragment.edges],  # type: ignore[attr-defined]
+        fragment.nodes,  # type: ignore[attr-defined]
+        fragment.files,  # type: ignore[attr-defined]
+    )
+
+
+def _tree(write: Write) -> None:
+    write("pkg/__init__.py", "from pkg import b\nimport os\n")
+    write("pkg/a.py", "import pkg.c\nif TYPE_CHECKING:\n    import pkg\n")
+    write("pkg/d.py", "def f():\n    import pkg.c\n")
+    write("pkg/c.py", "from . import a  # back\n")
+
+
+def test_an_unchanged_tree_reads_its_edges_back_without_any_import_statement(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(write)
+    options = Options(include_external=True)
+    cold = collect([tmp_path], tmp_path, (), Options(include_external=True, use_cache=False))
+    assert _shape(collect([tmp_path], tmp_path, (), options)) == _shape(cold)
+    assert len(edge_caches(tmp_path)) == 1
+
+    def never(*_: object) -> object:
+        raise AssertionError("a statement was read back or scanned")
+
+    monkeypatch.setattr(source.scanner, "scan", never)
+    monkeypatch.setattr(source.scan_cache, "decode", never)
+    assert _shape(collect([tmp_path], tmp_path, (), options)) == _shape(cold)
+
+
+def test_a_new_module_changes_edges_of_files_that_did_not_change(
+    tmp_path: Path, write: Write
+) -> None:
+    _tree(write)
+    before = collect([tmp_path], tmp_path, (), Options())
+    assert ("module:pkg", "module:pkg.b") not in [(e.source, e.target) for e in before.edges]
+    write("pkg/b.py", "")  # `from pkg import b` in pkg/__init__.py now names a module
+    after = collect([tmp_path], tmp_path, (), Options())
+    assert ("module:pkg", "module:pkg.b") in [(e.source, e.target) for e in after.edges]
+    assert _shape(after) == _shape(collect([tmp_path], tmp_path, (), Options(use_cache=False)))
+
+
+def test_options_that_change_resolution_do_not_share_cached_edges(
+    tmp_path: Path, write: Write
+) -> None:
+    _tree(write)
+    internal = collect([tmp_path], tmp_path, (), Options())
+    external = collect([tmp_path], tmp_path, (), Options(include_external=True))
+    assert "external:os" not in [e.target for e in internal.edges]
+    assert "external:os" in [e.target for e in external.edges]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data["edges"].append(["pkg.gone", []]),
+        lambda data: data["edges"][0][1][0].__setitem__(3, [1]),
+        lambda data: data["edges"][0][1][0].__setitem__(3, ["1", "text"]),
+        lambda data: data["edges"][0][1][0].__setitem__(3, [1, 2]),
+        lambda data: data["edges"][0][1][0].__setitem__(1, "yes"),
+        lambda data: data["edges"][0][1][0].__setitem__(0, 7),
+        lambda data: data.__setitem__("externals", 7),
+        lambda data: data.__setitem__("edges", {"a": 1}),
+    ],
+)
+def test_a_damaged_edge_cache_is_ignored_and_rewritten(
+    tmp_path: Path, write: Write, damage: Callable[[dict[str, object]], object]
+) -> None:
+    _tree(write)
+    good = _shape(collect([tmp_path], tmp_path, (), Options()))
+    [edges] = edge_caches(tmp_path)
+    data = json.loads(edges.read_text())
+    damage(data)
+    edges.write_text(json.dumps(data))
+    assert _shape(collect([tmp_path], tmp_path, (), Options())) == good
+    assert json.loads(edges.read_text()) != data  # rewritten whole
+    assert _shape(collect([tmp_path], tmp_path, (), Options())) == good
+
+
+def test_a_tree_with_an_input_problem_keeps_no_edge_cache(tmp_path: Path, write: Write) -> None:
+    _tree(write)
+    (tmp_path / "pkg" / "nul.py").write_bytes(b"import os\n\x00\n")
+    for _ in range(2):  # the problem is reported on every run, never hidden by a cache
+        fragment = collect([tmp_path], tmp_path, (), Options())
+        assert [d.file for d in fragment.diagnostics] == ["pkg/nul.py"]
+    assert edge_caches(tmp_path) == []
