@@ -84,6 +84,8 @@ def linked(tmp_path: Path) -> Path:
     (project / "pkg").mkdir()
     (project / "pkg" / "__init__.py").write_text("")
     (project / "pkg" / "stolen.py").symlink_to(outside / "secret.py")
+    (project / "pkg" / "sub").mkdir()  # a package whose __init__.py is the link
+    (project / "pkg" / "sub" / "__init__.py").symlink_to(outside / "secret.py")
     (project / "depguard.yaml").write_text(
         "sources:\n  - services: manifests\n  - python: {roots: ['.'], packages: [pkg]}\n"
     )
@@ -95,6 +97,7 @@ def test_links_out_of_the_project_are_reported_and_not_followed(linked: Path) ->
     assert result.returncode == 2
     assert "manifests/stolen.yaml:0: a link to " in result.stderr
     assert "pkg/stolen.py:0: a link to " in result.stderr
+    assert "pkg/sub/__init__.py:0: a link to " in result.stderr
     assert "outside the project root: not followed" in result.stderr
     names = {n["id"] for n in json.loads(result.stdout)["nodes"]}
     assert "service:db" in names and "service:web" not in names  # a link inside is read
@@ -102,7 +105,8 @@ def test_links_out_of_the_project_are_reported_and_not_followed(linked: Path) ->
 
 def test_an_excluded_link_is_quiet_and_a_named_target_is_read(linked: Path) -> None:
     config = linked / "depguard.yaml"
-    config.write_text(config.read_text() + "exclude: ['manifests/stolen.yaml', 'pkg/stolen.py']\n")
+    excluded = "exclude: ['manifests/stolen.yaml', 'pkg/stolen.py', 'pkg/sub']\n"
+    config.write_text(config.read_text() + excluded)
     assert depguard("check", cwd=linked).returncode == 0
     config.write_text("sources:\n  - services: [manifests/own.yaml, ../outside/secret.yaml]\n")
     result = depguard("graph", "--format", "json", "--level", "service", cwd=linked)

@@ -20,6 +20,7 @@ class Module:
     shown: str  # the path relative to the project root, as evidence shows it
     is_package: bool  # an __init__.py (or, for namespace packages, a folder)
     is_folder: bool = False
+    link: bool = False  # the file is a symbolic link (the walk never follows folder links)
 
 
 def find_packages(root: Path) -> list[str]:
@@ -64,29 +65,50 @@ def find_modules(
     top = os.path.normpath(os.path.join(root.absolute(), package))
     if not os.path.isdir(top):
         single = top + ".py"
-        return [Module(package, single, shown(single), False)] if os.path.isfile(single) else []
+        if not os.path.isfile(single):
+            return []
+        return [Module(package, single, shown(single), False, link=os.path.islink(single))]
     modules: list[Module] = []
-    for folder, dirs, files in os.walk(top):
-        if not namespace and "__init__.py" not in files:
-            dirs[:] = []
+    # scandir, not os.walk: each entry says whether it is a link without another stat
+    folders = [(top, package)]
+    while folders:
+        folder, dotted = folders.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
             continue
-        relative = folder[len(top) + 1 :]
-        dotted = package + ("." + relative.replace(os.sep, ".") if relative else "")
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not os.path.islink(os.path.join(folder, d))
-            and not (exclude and is_excluded(shown(os.path.join(folder, d)), exclude))
-        )
-        if "__init__.py" in files:
-            init = os.path.join(folder, "__init__.py")
-            modules.append(Module(dotted, init, shown(init), True))
+        init = next((e for e in entries if e.name == "__init__.py"), None)
+        if init is not None:
+            modules.append(
+                Module(dotted, init.path, shown(init.path), True, link=init.is_symlink())
+            )
         elif namespace:
             modules.append(Module(dotted, folder, shown(folder), True, is_folder=True))
-        for name in sorted(files):
-            if name.endswith(".py") and name != "__init__.py" and "." not in name[:-3]:
-                path = os.path.join(folder, name)
-                display = shown(path)
+        else:
+            continue  # not part of the package, and neither is anything below it
+        below = []
+        for entry in entries:
+            name = entry.name
+            if _is_dir(entry):
+                if not entry.is_symlink() and not (
+                    exclude and is_excluded(shown(entry.path), exclude)
+                ):
+                    below.append((entry.path, f"{dotted}.{name}"))
+            elif name.endswith(".py") and name != "__init__.py" and "." not in name[:-3]:
+                display = shown(entry.path)
                 if not (exclude and is_excluded(display, exclude)):
-                    modules.append(Module(f"{dotted}.{name[:-3]}", path, display, False))
+                    link = entry.is_symlink()
+                    modules.append(
+                        Module(f"{dotted}.{name[:-3]}", entry.path, display, False, link=link)
+                    )
+        folders += reversed(below)  # depth first, in name order, as os.walk went
     return modules
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; a link loop is not (it is reported when read)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False

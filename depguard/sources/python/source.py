@@ -72,7 +72,7 @@ def collect(
     modules: dict[str, Module] = {}
     for package_root, package in plan(paths, opts):
         for module in find_modules(package_root, package, root, exclude, opts.namespace_packages):
-            if (outside := outside_link(module.path, root)) is not None:
+            if module.link and (outside := outside_link(module.path, root)) is not None:
                 fragment.diagnostics.append(outside)
                 continue
             modules.setdefault(module.name, module)
