@@ -46,11 +46,13 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
     """One node or edge a line: readable in a diff, and written by json's C encoder (an
     indented dump falls back to the pure-Python one, seconds on a large tree)."""
     data = to_data(graph, level)
+    # one encoder for every row: json.dumps with options builds a new one per call
+    encode = json.JSONEncoder(ensure_ascii=False).encode
 
     def rows(items: list[dict[str, Any]]) -> str:
         if not items:
             return "[]"
-        dumped = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in items)
+        dumped = ",\n    ".join(map(encode, items))
         return "[\n    " + dumped + "\n  ]"
 
     return (
