@@ -20,9 +20,12 @@ a synthetic graph of that size, built from `random.Random(7)`:
 - 10% of the edges soft (the big upward edge is kept hard), 2% with a `fallback` (another
   service of the target's layer and domain); one Evidence per edge.
 
-Measured, one run each (time.perf_counter), with the tracemalloc peak of a second run
-of the same call in a forked child (tracemalloc slows the code it traces, so it is never
-timed; the fork keeps its bookkeeping out of this process's max RSS):
+Measured, one run each (time.perf_counter), with the cyclic garbage collector off as
+the depguard command runs (`depguard/entry.py`; with it on, each collection walks the
+million live edges again and the timings depend on when one happens to fall), and the
+tracemalloc peak of a second run of the same call in a forked child (tracemalloc slows
+the code it traces, so it is never timed; the fork keeps its bookkeeping out of this
+process's max RSS):
 
 1. building the DependencyGraph (Node and Edge objects and `add_node`/`add_edge`; the
    random edge list is drawn beforehand and not timed);
@@ -51,6 +54,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import gc
 import io
 import os
 import pickle
@@ -554,7 +558,8 @@ def section(rows: list[Row], info: Shape, usage: dict[str, float], seconds: floa
     return (
         f"{HEADING}\n\n"
         f"Measured {today}, nproc {nproc()}, Python {platform.python_version()}, "
-        f"networkx {nx.__version__}, depguard commit {commit()}. One run per operation; "
+        f"networkx {nx.__version__}, depguard commit {commit()}. One run per operation, "
+        "garbage collector off as in the command; "
         f"the tracemalloc peak is from a second run in a forked child (untimed). "
         f"Max RSS of the benchmark process at the end: {usage['self']:,.0f} MiB "
         f"(largest traced child: {usage['children']:,.0f} MiB). An operation still running "
@@ -590,6 +595,7 @@ def main() -> None:
         "--no-profile", action="store_true", help="do not profile the operations that were stopped"
     )
     args = parser.parse_args()
+    gc.disable()  # as the command runs
     rows, info, usage = run(args.budget, not args.no_profile)
     print()
     print(table(rows, args.budget))
