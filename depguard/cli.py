@@ -159,6 +159,7 @@ def baseline_command(
     prune: Annotated[
         bool, typer.Option("--prune", help="Only remove entries that are gone; add nothing.")
     ] = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Write the baseline: accept today's findings so that only new ones fail."""
     with _errors():
@@ -168,7 +169,7 @@ def baseline_command(
         from depguard.fsutil import write_output
 
         project = configuration.open_project(path, config)
-        result, _ = pipeline.analyse(project)
+        result, _ = pipeline.analyse(project, not no_cache)
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)
         if result.diagnostics:

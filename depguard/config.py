@@ -349,7 +349,7 @@ def _read_pyproject(path: Path, shown: str) -> Any:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
+        line = _toml_error_line(str(exc), text)
         raise ConfigError([f"{shown}:{line}: TOML syntax error: {exc}"]) from None
     except RecursionError:
         raise ConfigError([f"{shown}:0: TOML nested too deeply"]) from None
@@ -370,10 +370,12 @@ def _read_pyproject(path: Path, shown: str) -> Any:
     return _TomlLines(section, text)
 
 
-def _toml_error_line(message: str) -> int:
+def _toml_error_line(message: str, text: str) -> int:
     marker = "(at line "
     if marker in message:
         return int(message.split(marker, 1)[1].split(",", 1)[0])
+    if "(at end of document)" in message:  # an unclosed array or table: the last line
+        return max(1, len(text.splitlines()))
     return 0
 
 
@@ -493,6 +495,9 @@ def open_project(path: Path, config_file: Path | None = None) -> Project:
     if not path.exists():
         raise ConfigError([f"{path}:0: no such file or folder"])
     if config_file is not None:
+        if config_file.is_dir():
+            what = "a folder, not a config file (name depguard.yaml or a pyproject.toml)"
+            raise ConfigError([f"{config_file}:0: {what}"])
         if not config_file.is_file():
             raise ConfigError([f"{config_file}:0: config file not found"])
         found: Path | None = config_file

@@ -236,3 +236,17 @@ def test_config_in_pyproject_is_found(run_cli: Run, tmp_path: Path) -> None:
 def test_version(run_cli: Run) -> None:
     result = run_cli("--version")
     assert result.exit_code == 0 and result.stdout.startswith("depguard ")
+
+
+@pytest.mark.parametrize("command", ["check", "graph", "baseline"])
+def test_no_cache_leaves_no_cache_behind(run_cli: Run, tmp_path: Path, command: str) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from pkg import a\n")
+    (tmp_path / "pkg" / "a.py").write_text("import pkg\n")
+    args = ["-o", str(tmp_path / "out")] if command != "check" else []
+    result = run_cli(command, str(tmp_path / "pkg"), "--no-cache", *args, cwd=tmp_path)
+    assert result.exit_code in (0, 1), result.stderr
+    assert not (tmp_path / "pkg" / ".depguard_cache").exists()
+    assert not (tmp_path / ".depguard_cache").exists()
+    run_cli(command, str(tmp_path / "pkg"), *args, cwd=tmp_path)  # and without, a cache
+    assert list(tmp_path.rglob(".depguard_cache"))

@@ -1030,3 +1030,11 @@ def test_a_layers_compiled_globs_match_what_each_glob_matches(
     compiled = config.names_pattern(patterns)
     expected = any(config.name_matches(p, name) for p in patterns)
     assert (compiled is not None and compiled.match(name) is not None) == expected
+
+
+def test_a_folder_given_as_the_config_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        open_project(tmp_path, tmp_path)
+    assert raised.value.lines == [
+        f"{tmp_path}:0: a folder, not a config file (name depguard.yaml or a pyproject.toml)"
+    ]

@@ -459,7 +459,7 @@ CORPUS: dict[str, Expected] = {
     "pyproject/table-defined-twice.toml": (4, "TOML syntax error: Cannot declare"),
     # `tool` is not a table, so no [tool.depguard] exists: not a config, a zero-config run
     "pyproject/tool-is-a-number.toml": accepted("2 nodes and 1 edge from services"),
-    "pyproject/unclosed-array.toml": (None, "TOML syntax error"),
+    "pyproject/unclosed-array.toml": (2, "TOML syntax error: Invalid value (at end"),
     "pyproject/unclosed-table-header.toml": (4, "TOML syntax error: Expected ']'"),
     "pyproject/unknown-key.toml": (3, "unknown key 'layerz' (did you mean 'layers'?)"),
     # the baseline read by `check --baseline`
