@@ -8,6 +8,7 @@ from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
 from depguard.sources import MODULES, source
+from depguard.sources.discovery import FINDERS
 from depguard.sources.files import is_excluded, relative
 
 
@@ -20,7 +21,7 @@ def collect(project: config.Project, use_cache: bool = True) -> list[Fragment]:
             (entry.format, [root / p for p in entry.paths], entry.options) for entry in cfg.sources
         ]
     else:
-        plan = [(name, source(name).discover(root), None) for name in MODULES]
+        plan = [(name, FINDERS[name](root), None) for name in MODULES]
     for name, paths, options in plan:
         missing = [p for p in paths if not p.exists()]
         present = [p for p in paths if p.exists()]

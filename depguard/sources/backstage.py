@@ -71,7 +71,6 @@ message")` (`document N` when the entity has no name yet) and the rest is still 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,11 +78,10 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources.files import is_excluded, left_out, relative
+from depguard.sources import discovery
+from depguard.sources.files import is_excluded, relative
 
 SOURCE = "backstage"
-CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
-SKIPPED_FOLDERS = frozenset({"node_modules"})
 DEFAULT_NAMESPACE = "default"
 # the Backstage kind of an entity that becomes a node -> the depguard node kind
 NODE_KINDS = {"component": "service", "resource": "resource"}
@@ -152,10 +150,7 @@ class BackstageSummary:
         table[kind] = table.get(kind, 0) + 1
 
 
-def discover(root: Path) -> list[Path]:
-    """Every `catalog-info.yaml` / `.yml` under root, hidden folders and node_modules
-    skipped, sorted by path; links out of the project are left out here too."""
-    return _catalog_files_under(root, root, (), [])
+discover = discovery.catalog_files
 
 
 def collect(
@@ -191,31 +186,9 @@ def _catalog_files(
         if is_excluded(relative(path, root), exclude):
             continue
         files.extend(
-            _catalog_files_under(path, root, exclude, skipped) if path.is_dir() else [path]
+            discovery.catalog_files_under(path, root, exclude, skipped) if path.is_dir() else [path]
         )
     return list(dict.fromkeys(files))
-
-
-def _catalog_files_under(
-    folder: Path, root: Path, exclude: tuple[str, ...], skipped: list[Diagnostic]
-) -> list[Path]:
-    found: list[Path] = []
-    for here, dirs, names in os.walk(folder):  # links to folders are not followed
-        base = Path(here)
-        dirs[:] = [
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in SKIPPED_FOLDERS
-            and not is_excluded(relative(base / d, root), exclude)
-        ]
-        for name in names:
-            if name in CATALOG_NAMES and not is_excluded(relative(base / name, root), exclude):
-                if (unread := left_out(base / name, root)) is None:
-                    found.append(base / name)
-                else:
-                    skipped.append(unread)
-    return sorted(found, key=lambda p: relative(p, root))
 
 
 # ---------------------------------------------------------------- one YAML document

@@ -69,18 +69,10 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, Strength, node_id
-from depguard.sources import addresses
+from depguard.sources import addresses, discovery
 from depguard.sources.files import is_excluded, relative
 
 SOURCE = "compose"
-# compose-go's own order of preference: the first one found wins, then one override
-BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-OVERRIDE_NAMES = (
-    "compose.override.yml",
-    "compose.override.yaml",
-    "docker-compose.override.yml",
-    "docker-compose.override.yaml",
-)
 CONDITIONS = ("service_started", "service_healthy", "service_completed_successfully")
 _DEPENDS_ON_KEYS = ("condition", "required", "restart")
 # fields whose value `service:x` makes the service share (and so wait for) x's container
@@ -93,13 +85,7 @@ _DOTENV_KEY = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*([=:]?
 Lookup = Callable[[str], str | None]
 
 
-def discover(root: Path) -> list[Path]:
-    """The compose files of a folder as compose picks them: one base, one override."""
-    base = next((root / n for n in BASE_NAMES if (root / n).is_file()), None)
-    if base is None:
-        return []
-    override = next((root / n for n in OVERRIDE_NAMES if (root / n).is_file()), None)
-    return [base] if override is None else [base, override]
+discover = discovery.compose_files
 
 
 def collect(

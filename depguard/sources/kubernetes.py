@@ -146,11 +146,10 @@ from typing import Any, BinaryIO
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, Strength, node_id
-from depguard.sources import addresses
+from depguard.sources import addresses, discovery
 from depguard.sources.files import is_excluded, relative, walk
 
 SOURCE = "kubernetes"
-DISCOVER = ("k8s", "kubernetes", "manifests", "deploy/k8s")
 STDIN = "<stdin>"
 SUFFIXES = (".yaml", ".yml")
 DEFAULT_NAMESPACE = "default"
@@ -255,9 +254,7 @@ class KubernetesSummary:
         table[kind] = table.get(kind, 0) + 1
 
 
-def discover(root: Path) -> list[Path]:
-    """The manifest folders of a project: `k8s`, `kubernetes`, `manifests`, `deploy/k8s`."""
-    return [root / name for name in DISCOVER if (root / name).is_dir()]
+discover = discovery.kubernetes_folders
 
 
 def collect(

@@ -20,13 +20,13 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
+from depguard.sources import discovery
 from depguard.sources.files import relative, walk
 
 SOURCE = "pydeps"
 
 
-def discover(root: Path) -> list[Path]:
-    return []  # a pydeps file is always named in the config
+discover = discovery.named_only
 
 
 def collect(

@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
+from depguard.sources import discovery
 from depguard.sources.files import relative, walk
 
 SOURCE = "services"
-DISCOVER = ("services.yaml", "services.yml", "services")
 
 
 class _Model(BaseModel):
@@ -52,8 +52,7 @@ class Manifest(_Model):
     resources: dict[str, Annotated[Service, Field()]] = Field(default_factory=dict)
 
 
-def discover(root: Path) -> list[Path]:
-    return [root / name for name in DISCOVER if (root / name).exists()]
+discover = discovery.services_files
 
 
 def collect(

@@ -48,6 +48,7 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import QUIET_KINDS, Diagnostic, Edge, Evidence, Fragment, node_id
+from depguard.sources import discovery
 from depguard.sources.files import relative, walk
 
 SOURCE = "traces"
@@ -63,8 +64,7 @@ class TracesSummary:
     self_calls: list[Evidence] = field(default_factory=list)
 
 
-def discover(root: Path) -> list[Path]:
-    return []  # a traces file is always named in the config
+discover = discovery.named_only
 
 
 def collect(

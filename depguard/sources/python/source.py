@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
+from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import edges_cache, scanner
@@ -38,13 +39,7 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
-def discover(root: Path) -> list[Path]:
-    """Zero config: PATH as a package, or a folder of packages (a `src/` layout too)."""
-    if (root / "__init__.py").is_file():
-        return [root]
-    if (root / "src").is_dir() and find_packages(root / "src"):
-        return [root / "src"]
-    return [root] if find_packages(root) else []
+discover = discovery.python_roots
 
 
 def plan(paths: Iterable[Path], options: Options) -> list[tuple[Path, str]]:
