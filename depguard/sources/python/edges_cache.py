@@ -25,12 +25,28 @@ SOURCE = "python"
 PREFIX = "module:"
 
 
+def _code() -> bytes:
+    """The scanner's and the resolver's own source: a change to either (an editable
+    install between releases) must not be answered from edges an older one made."""
+    from depguard.sources.python import resolve, scanner
+
+    found = b""
+    for module in (scanner, resolve):
+        try:
+            found += Path(module.__file__ or "").read_bytes()
+        except OSError:
+            found += __version__.encode()
+    return found
+
+
 def tree_key(
     modules: dict[str, Module], stats: dict[str, os.stat_result], options: tuple[object, ...]
 ) -> str:
-    """What the edges depend on: the modules, their files' size and time, the options."""
+    """What the edges depend on: the modules, their files' size and time, the options,
+    and the code that read them."""
     key = hashlib.blake2b(digest_size=16)
     key.update(f"{FORMAT}|{__version__}|{options!r}\n".encode())
+    key.update(_code())
     for name in sorted(modules):
         module = modules[name]
         stat = stats.get(module.shown)

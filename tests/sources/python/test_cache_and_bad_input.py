@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -252,3 +253,23 @@ def test_a_tree_with_an_input_problem_keeps_no_edge_cache(tmp_path: Path, write:
         fragment = collect([tmp_path], tmp_path, (), Options())
         assert [d.file for d in fragment.diagnostics] == ["pkg/nul.py"]
     assert edge_caches(tmp_path) == []
+
+
+def test_edges_cached_by_other_scanner_code_are_not_reused(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(write)
+    collect([tmp_path], tmp_path, (), Options())
+    resolved: list[str] = []
+    real = source._edges
+
+    def counted(*args: Any) -> Any:
+        resolved.append("again")
+        return real(*args)
+
+    monkeypatch.setattr(source, "_edges", counted)
+    collect([tmp_path], tmp_path, (), Options())
+    assert resolved == []  # same code: read back
+    monkeypatch.setattr(source.edges_cache, "_code", lambda: b"a newer scanner")
+    collect([tmp_path], tmp_path, (), Options())
+    assert resolved == ["again"]
