@@ -875,7 +875,7 @@ def filesystem_cases() -> Iterator[Case]:
     yield Case(
         "config-is-a-folder",
         then(project("config"), folder("rules.yaml")),
-        Expect("rules.yaml", 0, "config file not found"),
+        Expect("rules.yaml", 0, "a folder, not a config file"),
         args=("check", ".", "--config", "rules.yaml"),
     )
     yield Case(
