@@ -143,6 +143,7 @@ class ScanCache:
             pass  # a read-only checkout still gets its answer, just not a cache
 
 
-def cache_path(project_root: Path, identity: str) -> Path:
+def cache_path(project_root: Path, identity: str, kind: str = "python") -> Path:
+    """`.depguard_cache/KIND-HASH.json`: per-file imports (`python`) or whole-tree edges."""
     name = hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
-    return project_root / FOLDER / f"python-{name}.json"
+    return project_root / FOLDER / f"{kind}-{name}.json"

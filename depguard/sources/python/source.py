@@ -75,12 +75,16 @@ def collect(
         return fragment
     files = {name: m for name, m in modules.items() if not m.is_folder}
     stats = _stat_all(files, opts, fragment)
-    found = _cached_edges(root, opts, modules, stats, fragment)
+    # the whole tree's edges, when nothing changed since they were cached; never with a
+    # problem in the inputs, which must be reported on every run
+    key = _tree_key(modules, stats, opts) if opts.use_cache and not fragment.diagnostics else None
+    edges_file = _cache_file(root, "edges")
+    found = edges_cache.load(edges_file, key, modules) if key is not None else None
     if found is None:
         scanned = _scan_all(files, stats, root, opts, fragment)
         found = _edges(modules, scanned, opts.include_external)
-        if opts.use_cache and not fragment.diagnostics:  # a problem is reported every run
-            edges_cache.save(_edges_path(root), _tree_key(modules, stats, opts), *found)
+        if key is not None and not fragment.diagnostics:
+            edges_cache.save(edges_file, key, *found)
     fragment.nodes = [
         Node(id="module:" + name, kind="module", name=name) for name in sorted(modules)
     ]
@@ -91,27 +95,13 @@ def collect(
     return fragment
 
 
-def _cached_edges(
-    root: Path,
-    opts: Options,
-    modules: dict[str, Module],
-    stats: dict[str, os.stat_result],
-    fragment: Fragment,
-) -> tuple[list[Edge], set[str]] | None:
-    """The whole tree's edges when nothing changed since they were cached."""
-    if not opts.use_cache or fragment.diagnostics:
-        return None
-    return edges_cache.load(_edges_path(root), _tree_key(modules, stats, opts), modules)
-
-
 def _tree_key(modules: dict[str, Module], stats: dict[str, os.stat_result], opts: Options) -> str:
     options = (SCANNER_VERSION, opts.include_external, opts.namespace_packages)
     return edges_cache.tree_key(modules, stats, options)
 
 
-def _edges_path(root: Path) -> Path:
-    path = scan_cache.cache_path(root, f"{root.resolve()}|{SCANNER_VERSION}")
-    return path.with_name(path.name.replace("python-", "edges-", 1))
+def _cache_file(root: Path, kind: str) -> Path:
+    return scan_cache.cache_path(root, f"{root.resolve()}|{SCANNER_VERSION}", kind)
 
 
 def _edges(
@@ -189,9 +179,8 @@ def _scan_all(
     fragment: Fragment,
 ) -> dict[str, list[scanner.ImportStatement]]:
     """Imports per module: from the cache where the content is unchanged, else scanned."""
-    identity = f"{root.resolve()}|{SCANNER_VERSION}"
     store = scan_cache.ScanCache(
-        scan_cache.cache_path(root, identity) if opts.use_cache else None, SCANNER_VERSION
+        _cache_file(root, "python") if opts.use_cache else None, SCANNER_VERSION
     )
     results: dict[str, list[scanner.ImportStatement]] = {}
     todo: list[Task] = []
