@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+import re
 from collections.abc import Callable
 
 import pytest
@@ -23,7 +24,7 @@ from conftest import deadline
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from depguard.sources.python.scanner import scan
+from depguard.sources.python.scanner import _Scanner, scan
 
 # examples per property (reported by the test run's summary; keep the folder fast)
 EXAMPLES_AGREES_WITH_AST = 300
@@ -332,3 +333,52 @@ def test_a_long_backslash_chain_of_import_keywords_does_not_hang(source: bytes) 
     now takes 0.15 s. The deadline is a hang guard (400 times that), not a benchmark."""
     with deadline(60):
         assert scan(source) == []
+
+
+# Pieces that make statements the fast parse must either read exactly as the general
+# parse does or leave to it: odd spacing, digits, Unicode, comments, continuations,
+# brackets, stray commas and keywords.
+PIECE = st.sampled_from(
+    [" ", " ", "  ", "\t", "\f", ".", "..", "a", "b.c", "d1", "1e", "as", " as ", ",", ", ",
+     "(", ")", "*", "\n", "# c\n", ";", "\\\n", "é", "ﬁ", "import", "from"]
+)  # fmt: skip
+
+
+@st.composite
+def statement_text(draw: st.DrawFn) -> str:
+    """A statement in the generated valid shapes, or one made of random pieces."""
+    if draw(st.booleans()):
+        return draw(IMPORT)
+    head = draw(st.sampled_from(["import", "from"]))
+    pieces = "".join(draw(st.lists(PIECE, max_size=8)))
+    if head == "import":
+        return "import" + pieces
+    return (
+        "from"
+        + pieces
+        + draw(st.sampled_from([" import", "import", " import "]))
+        + "".join(draw(st.lists(PIECE, max_size=8)))
+    )
+
+
+@settings(max_examples=EXAMPLES_AGREES_WITH_AST, deadline=None)
+@given(statement_text(), st.sampled_from(["\n", "\nx = 1\n", "", "; import z\n"]))
+@example("from a import (b,\n c,)", "\n")
+@example("from . import x as y, z", "\n")
+@example("import a.b as c, d", "")
+@example("from a import b, 1c", "\n")
+@example("from a import (1b)", "\n")
+@example("from . import (a as b as c)", "\n")
+def test_the_fast_statement_parse_agrees_with_the_general_one(text: str, after: str) -> None:
+    """Where `_plain_statement` answers (nearly every statement of a real tree), its
+    answer is the general parse's, on valid and invalid text alike."""
+    source = text + after
+    # the first `import` keyword: not preceded by a word character
+    at = next((m.start(1) for m in re.finditer(r"(?:^|(?<=\W))(import)(?!\w)", source)), None)
+    if at is None:
+        return
+    scanner = _Scanner(source)
+    start = 0 if source.startswith("from") else at
+    fast = scanner._plain_statement(start, at)
+    if fast is not None:
+        assert fast == scanner._any_statement(start, at), source
