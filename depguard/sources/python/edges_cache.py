@@ -26,12 +26,13 @@ PREFIX = "module:"
 
 
 def _code() -> bytes:
-    """The scanner's and the resolver's own source: a change to either (an editable
-    install between releases) must not be answered from edges an older one made."""
-    from depguard.sources.python import resolve, scanner
+    """The scanner's, the resolver's and the edge grouping's own source: a change to any
+    (an editable install between releases) must not be answered from edges older code
+    made."""
+    from depguard.sources.python import resolve, scanner, source
 
     found = b""
-    for module in (scanner, resolve):
+    for module in (scanner, resolve, source):
         try:
             found += Path(module.__file__ or "").read_bytes()
         except OSError:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from depguard.fsutil import read_bytes
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
@@ -81,8 +82,8 @@ def collect(
     edges_file = _cache_file(root, "edges")
     found = edges_cache.load(edges_file, key, modules) if key is not None else None
     if found is None:
-        scanned = _scan_all(files, stats, root, opts, fragment)
-        found = _edges(modules, scanned, opts.include_external)
+        rows = _scan_all(files, stats, root, opts, fragment, set(modules))
+        found = _edges(modules, rows)
         if key is not None and not fragment.diagnostics:
             edges_cache.save(edges_file, key, *found)
     fragment.nodes = [
@@ -104,40 +105,60 @@ def _cache_file(root: Path, kind: str) -> Path:
     return scan_cache.cache_path(root, f"{root.resolve()}|{SCANNER_VERSION}", kind)
 
 
+# One module's edges before they become objects, as plain data a worker sends back
+# cheaply: (target node id, typing_only, deferred, [(line, text), ...]) per target, in
+# the order first imported.
+EdgeRow = tuple[str, bool, bool, list[tuple[int, str]]]
+
+# The resolver of the running scan, in this process and in each worker (set once per
+# process by `_use_resolver`: sending the tree's module names with every chunk would
+# cost more than resolving).
+_resolver = Resolver(set(), False)
+
+
+def _use_resolver(modules: set[str], include_external: bool) -> None:
+    global _resolver
+    _resolver = Resolver(modules, include_external)
+
+
+def _module_rows(
+    name: str, is_package: bool, statements: list[scanner.ImportStatement]
+) -> list[EdgeRow]:
+    """One edge row per module imported, carrying every import line of it."""
+    targets = _resolver.targets
+    rows: dict[str, tuple[list[bool], list[tuple[int, str]]]] = {}
+    for statement in statements:
+        hit = (statement.line, statement.text)
+        for target, external in targets(name, is_package, statement):
+            key = ("external:" if external else "module:") + target
+            row = rows.get(key)
+            if row is None:
+                rows[key] = ([statement.typing_only, statement.deferred], [hit])
+            else:
+                flags, hits = row  # typing only or deferred only if every import line is
+                flags[0] = flags[0] and statement.typing_only
+                flags[1] = flags[1] and statement.deferred
+                hits.append(hit)
+    return [
+        (key, typing_only, deferred, hits) for key, ((typing_only, deferred), hits) in rows.items()
+    ]
+
+
 def _edges(
-    modules: dict[str, Module],
-    scanned: dict[str, list[scanner.ImportStatement]],
-    include_external: bool,
+    modules: dict[str, Module], rows: dict[str, list[EdgeRow]]
 ) -> tuple[list[Edge], set[str]]:
     """One edge per (importer, imported), carrying every import line as evidence."""
-    resolver = Resolver(set(modules), include_external)
-    found: dict[tuple[str, str], Edge] = {}
+    edges: list[Edge] = []
     externals: set[str] = set()
-    for name in sorted(scanned):
-        module = modules[name]
+    for name in sorted(rows):
+        shown = modules[name].shown
         source = "module:" + name
-        for statement in scanned[name]:
-            for target, external in resolver.targets(name, module.is_package, statement):
-                if external:
-                    externals.add(target)
-                key = (source, ("external:" if external else "module:") + target)
-                evidence = Evidence(module.shown, statement.line, statement.text, SOURCE)
-                edge = found.get(key)
-                if edge is None:
-                    found[key] = Edge(
-                        key[0],
-                        key[1],
-                        "import",
-                        "hard",
-                        statement.typing_only,
-                        statement.deferred,
-                        [evidence],
-                    )
-                else:
-                    edge.evidence.append(evidence)
-                    edge.typing_only = edge.typing_only and statement.typing_only
-                    edge.deferred = edge.deferred and statement.deferred
-    return list(found.values()), externals
+        for target, typing_only, deferred, hits in rows[name]:
+            if target.startswith("external:"):
+                externals.add(target[9:])
+            evidence = [Evidence(shown, line, text, SOURCE) for line, text in hits]
+            edges.append(Edge(source, target, "import", "hard", typing_only, deferred, evidence))
+    return edges, externals
 
 
 def _stat_all(
@@ -177,12 +198,15 @@ def _scan_all(
     root: Path,
     opts: Options,
     fragment: Fragment,
-) -> dict[str, list[scanner.ImportStatement]]:
-    """Imports per module: from the cache where the content is unchanged, else scanned."""
+    names: set[str],
+) -> dict[str, list[EdgeRow]]:
+    """Edge rows per module: from cached imports where the content is unchanged, else
+    scanned and resolved (on every core for a large tree)."""
     store = scan_cache.ScanCache(
         _cache_file(root, "python") if opts.use_cache else None, SCANNER_VERSION
     )
-    results: dict[str, list[scanner.ImportStatement]] = {}
+    _use_resolver(names, opts.include_external)
+    results: dict[str, list[EdgeRow]] = {}
     todo: list[Task] = []
     for name, module in files.items():
         shown = module.shown
@@ -191,45 +215,50 @@ def _scan_all(
             continue  # unreadable: already a diagnostic
         cached = store.fresh(shown, stat)
         if cached is not None:
-            results[name] = cached
+            results[name] = _module_rows(name, module.is_package, cached)
         else:
             known = store.digest_of(shown) if opts.use_cache else None
-            todo.append((name, shown, str(module.path), known))
-    for name, shown, outcome in _run_scans(todo, opts.jobs):
+            todo.append((name, module.is_package, shown, str(module.path), known))
+    for name, shown, outcome in _run_scans(todo, opts.jobs, (names, opts.include_external)):
         if isinstance(outcome, Diagnostic):
             fragment.diagnostics.append(outcome)
             continue
-        content_digest, records = outcome
+        module = files[name]
+        content_digest, records, rows = outcome
         if records is None:  # same content, new mtime (a checkout): no need to rescan
             cached = store.by_content(shown, content_digest)
             if cached is not None:
-                results[name] = cached
+                results[name] = _module_rows(name, module.is_package, cached)
                 store.touch(shown, stats[shown])
                 continue
-            outcome = _scan_file(shown, Path(files[name].path), "")  # a damaged record
+            # a damaged record: scan again
+            outcome = _scan_file(name, module.is_package, shown, str(module.path), "")
             if isinstance(outcome, Diagnostic):
                 fragment.diagnostics.append(outcome)
                 continue
-            content_digest, records = outcome
-        records = records or []  # a rescan always has records; this tells the type checker
-        results[name] = scan_cache.decode(records, trusted=True)
-        store.store(shown, stats[shown], content_digest, records)
+            content_digest, records, rows = outcome
+        results[name] = rows
+        store.store(shown, stats[shown], content_digest, records or [])
     store.save(set(stats))
     return results
 
 
-# the content digest and the imports as cache records (None: unchanged since cached)
-Outcome = tuple[str, list[scan_cache.Record] | None] | Diagnostic
-Task = tuple[str, str, str, str | None]  # module, shown, absolute path, cached digest
+# A scan's outcome: the content digest, the imports as cache records (None: unchanged
+# since cached, so not scanned; empty without a cache, which needs no records) and the
+# module's edge rows; or a diagnostic.
+Outcome = tuple[str, list[scan_cache.Record] | None, list[EdgeRow]] | Diagnostic
+Task = tuple[str, bool, str, str, str | None]  # module, is package, shown, path, digest
 
 
-def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
-    """Scan on every core: workers take small chunks from the front of the queue while this
-    process takes them from the back, until the two meet (files differ a lot in size, so
-    equal halves would leave one core waiting for the other).
+def _run_scans(
+    todo: list[Task], jobs: int, resolving: tuple[set[str], bool]
+) -> list[tuple[str, str, Outcome]]:
+    """Scan and resolve on every core: workers take small chunks from the front of the
+    queue while this process takes them from the back, until the two meet (files differ
+    a lot in size, so equal halves would leave one core waiting for the other).
 
-    Workers send back plain lists (the cache's records), not named tuples: pickling a
-    hundred thousand named tuples cost more than the second core saved.
+    Workers send back plain lists and tuples, not named tuples or edges: pickling a
+    hundred thousand objects cost more than the second core saved.
     """
     if len(todo) < PARALLEL_FROM or jobs < 2:
         return _scan_chunk(todo)
@@ -238,7 +267,9 @@ def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
     count = jobs * CHUNKS_PER_JOB
     chunks = [todo[i::count] for i in range(count)]
     done: list[tuple[str, str, Outcome]] = []
-    with ProcessPoolExecutor(max_workers=jobs - 1) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs - 1, initializer=_use_resolver, initargs=resolving
+    ) as pool:
         queued = [pool.submit(_scan_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(reversed(chunks), reversed(queued), strict=True):
             if not future.cancel():  # a worker has it already: the rest are theirs
@@ -252,22 +283,28 @@ def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
 
 def _scan_chunk(todo: list[Task]) -> list[tuple[str, str, Outcome]]:
     return [
-        (name, shown, _scan_file(shown, Path(path), known)) for name, shown, path, known in todo
+        (name, shown, _scan_file(name, is_package, shown, path, known))
+        for name, is_package, shown, path, known in todo
     ]
 
 
-def _scan_file(shown: str, path: Path, known_digest: str | None) -> Outcome:
-    """Scan one file; `known_digest` None means no cache, so the content is not hashed."""
+def _scan_file(
+    name: str, is_package: bool, shown: str, path: str, known_digest: str | None
+) -> Outcome:
+    """Scan one file and resolve its imports; `known_digest` None means no cache, so the
+    content is neither hashed nor kept as records."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         return Diagnostic(shown, 0, f"cannot read: {exc.strerror or exc}")
     content_digest = "" if known_digest is None else scan_cache.digest(data)
     if content_digest and content_digest == known_digest:
-        return content_digest, None
+        return content_digest, None, []
     try:
-        return content_digest, scan_cache.encode(scanner.scan(data))
+        statements = scanner.scan(data)
     except scanner.ScanError as exc:
         return Diagnostic(shown, exc.line, exc.message)
     except (RecursionError, ValueError) as exc:  # defensive: the scanner must never crash
         return Diagnostic(shown, 0, f"could not scan: {exc}")
+    records = [] if known_digest is None else scan_cache.encode(statements)
+    return content_digest, records, _module_rows(name, is_package, statements)

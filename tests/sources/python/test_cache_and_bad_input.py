@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -145,21 +146,40 @@ def test_a_damaged_record_is_rescanned_not_read_as_no_imports(
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
 
 
-def test_the_parallel_scan_finds_what_one_process_finds(tmp_path: Path, write: Write) -> None:
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_the_parallel_scan_finds_what_one_process_finds(
+    tmp_path: Path, write: Write, start_method: str
+) -> None:
+    """Workers scan and resolve; under forkserver (Python 3.14's default) they inherit
+    nothing, so this also proves each worker gets the tree's modules to resolve against."""
     count = source.PARALLEL_FROM + 100
     write("pkg/__init__.py", "")
     for i in range(count):
         text = f"import pkg.m{(i + 1) % count}\nfrom pkg import m{(i * 7) % count}\n" * (i % 5)
+        text += "from . import m0\nimport os\n" if i % 3 else "def f():\n    from .m1 import x\n"
+        text += f"if TYPE_CHECKING:\n    import pkg.m{(i + 2) % count}\n"
         write(f"pkg/m{i}.py", text)
     (tmp_path / "pkg" / "nul.py").write_bytes(b"import os\n\x00\n")
 
-    def run(jobs: int) -> tuple[list[object], list[object]]:
-        fragment = collect([tmp_path], tmp_path, (), Options(use_cache=False, jobs=jobs))
-        return [(e.source, e.target, e.evidence) for e in fragment.edges], fragment.diagnostics
+    def run(jobs: int) -> tuple[list[object], list[object], list[object]]:
+        options = Options(use_cache=False, jobs=jobs, include_external=True)
+        fragment = collect([tmp_path], tmp_path, (), options)
+        edges = [
+            (e.source, e.target, e.typing_only, e.deferred, e.evidence) for e in fragment.edges
+        ]
+        return edges, fragment.nodes, fragment.diagnostics
 
     alone = run(1)
-    assert alone == run(2) == run(3)
-    assert len(alone[0]) > count and [d.file for d in alone[1]] == ["pkg/nul.py"]
+    previous = multiprocessing.get_start_method()
+    multiprocessing.set_start_method(start_method, force=True)
+    try:
+        assert alone == run(2) == run(3)
+    finally:
+        multiprocessing.set_start_method(previous, force=True)
+    edges = alone[0]
+    assert len(edges) > count and [d.file for d in alone[2]] == ["pkg/nul.py"]
+    assert {e[2] for e in edges} == {True, False} and {e[3] for e in edges} == {True, False}
+    assert any(e[1] == "external:os" for e in edges)
 
 
 # ---------------------------------------------------------------- the whole-tree edge cache
