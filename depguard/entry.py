@@ -11,11 +11,17 @@ thousands of small, acyclic objects (evidence, edges, graph dicts) that referenc
 counting frees anyway, and each collection walks all of them again. Measured on
 homeassistant (7,978 files), a warm `check` went from 2.65 s to 1.45 s with the same peak
 memory; a run is one short-lived process.
+
+For the same reason the process ends with `os._exit` once stdout and stderr are flushed
+(as mypy does): freeing every object one by one at shutdown took 0.1 s on homeassistant,
+and nothing is left to do then. Every file output is written and closed by the command
+itself, and the scan's worker processes have been joined.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 
@@ -27,7 +33,26 @@ def main() -> None:
 
         run()
     except KeyboardInterrupt:
-        sys.exit(130)
-    except SystemExit:
+        _leave(130)
+    except SystemExit as exc:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        raise
+        _leave(exc.code)
+    _leave(0)
+
+
+def _leave(code: object) -> None:
+    """Exit now with what `sys.exit(code)` would give; 120 if stdout cannot be flushed (a
+    closed pipe), as the interpreter itself does."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe, or a stream closed already
+            status = 120 if stream is sys.stdout and status == 0 else status
+    os._exit(status)

@@ -230,3 +230,23 @@ def test_report_refuses_absurdly_nested_json_in_one_line(tmp_path: Path) -> None
     result = depguard("report", str(saved), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.endswith("result.json:1: not a depguard JSON result (nested too deeply)\n")
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"),
+    [("None", 0, ""), ("0", 0, ""), ("1", 1, ""), ("2", 2, ""), ("'bad input'", 1, "bad input\n")],
+)
+def test_the_fast_exit_flushes_output_and_keeps_the_exit_status(
+    code: str, status: int, stderr: str
+) -> None:
+    """The command ends with os._exit (no object-by-object teardown): what was printed
+    but still buffered must arrive, and the status must be what sys.exit would give."""
+    program = (
+        "import sys; from depguard.entry import _leave\n"
+        "sys.stdout.write('report' * 10000); sys.stderr.write('note ')\n"
+        f"_leave({code})\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == status
+    assert done.stdout == "report" * 10000
+    assert done.stderr == "note " + stderr
