@@ -195,7 +195,7 @@ def _assign(
             if graph.has_node(owner_id):
                 layer = graph.node(owner_id).layer
         if (owner, layer) != (node.service, node.layer):
-            graph.replace_node(replace(node, service=owner, layer=layer))
+            graph.replace_node(node.placed(layer, owner))
 
 
 def _lift(graph: DependencyGraph) -> None:

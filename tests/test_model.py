@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from depguard.model import Edge, Evidence, Finding, Result, finding_id
+from dataclasses import fields, replace
+
+from depguard.model import Edge, Evidence, Finding, Node, Result, finding_id
 
 
 def test_finding_ids_come_from_nodes_and_rule_only() -> None:
@@ -79,3 +81,21 @@ def test_merging_parallel_edges_does_not_depend_on_their_order() -> None:
     assert len(merged) == 1
     edge = merged.pop()
     assert "kind='startup'" in edge and "fallback='service:b1'" in edge
+
+
+def test_placing_a_node_keeps_every_other_field() -> None:
+    """`Node.placed` builds the node by hand for speed: a field added to Node and
+    forgotten there would be dropped silently, so every field is set and compared."""
+    values = {
+        "id": "service:a",
+        "kind": "service",
+        "name": "a",
+        "layer": "old",
+        "service": "old-owner",
+        "labels": (("team", "x"),),
+        "entrypoint": True,
+        "declared_in": Evidence("services.yaml", 3, "a:", "services"),
+    }
+    assert {f.name for f in fields(Node)} == set(values)  # a new field: set it above
+    node = Node(**values)  # type: ignore[arg-type]
+    assert node.placed("core", "owner") == replace(node, layer="core", service="owner")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -91,24 +92,26 @@ def save(path: Path, key: str, edges: list[Edge], externals: set[str]) -> None:
 
 def _decode(rows: list[Any], modules: dict[str, Module]) -> list[Edge]:
     edges = []
+    lines: list[Any] = []  # every evidence line and text, checked at once at the end
+    texts: list[Any] = []
     for name, targets in rows:
         shown = modules[name].shown
+        source = PREFIX + name
         for target, typing_only, deferred, flat in targets:
-            lines, texts = flat[0::2], flat[1::2]
             if not (
                 type(target) is str
                 and type(typing_only) is bool
                 and type(deferred) is bool
-                and lines
-                and len(lines) == len(texts)
-                and all(type(line) is int for line in lines)
+                and flat
+                and len(flat) % 2 == 0
             ):
                 raise TypeError("damaged edge")
-            "".join(texts)  # raises TypeError unless every text is a string
-            evidence = [
-                Evidence(shown, line, text, SOURCE) for line, text in zip(lines, texts, strict=True)
-            ]
-            edges.append(
-                Edge(PREFIX + name, target, "import", "hard", typing_only, deferred, evidence)
-            )
+            at, said = flat[0::2], flat[1::2]
+            lines += at
+            texts += said
+            evidence = list(map(Evidence, repeat(shown), at, said, repeat(SOURCE)))
+            edges.append(Edge(source, target, "import", "hard", typing_only, deferred, evidence))
+    if not set(map(type, lines)) <= {int}:
+        raise TypeError("damaged edge")
+    "".join(texts)  # raises TypeError unless every text is a string
     return edges
