@@ -26,29 +26,17 @@ SOURCE = "python"
 PREFIX = "module:"
 
 
-def _code() -> bytes:
-    """The scanner's, the resolver's and the edge grouping's own source: a change to any
-    (an editable install between releases) must not be answered from edges older code
-    made."""
-    from depguard.sources.python import resolve, scanner, source
-
-    found = b""
-    for module in (scanner, resolve, source):
-        try:
-            found += Path(module.__file__ or "").read_bytes()
-        except OSError:
-            found += __version__.encode()
-    return found
-
-
 def tree_key(
-    modules: dict[str, Module], stats: dict[str, os.stat_result], options: tuple[object, ...]
+    modules: dict[str, Module],
+    stats: dict[str, os.stat_result],
+    options: tuple[object, ...],
+    code: bytes,
 ) -> str:
     """What the edges depend on: the modules, their files' size and time, the options,
-    and the code that read them."""
+    and the code that read them (its source, from the caller)."""
     key = hashlib.blake2b(digest_size=16)
     key.update(f"{FORMAT}|{__version__}|{options!r}\n".encode())
-    key.update(_code())
+    key.update(code)
     for name in sorted(modules):
         module = modules[name]
         stat = stats.get(module.shown)

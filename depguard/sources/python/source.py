@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from depguard import __version__
 from depguard.fsutil import read_bytes
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
-from depguard.sources.python import edges_cache, scanner
+from depguard.sources.python import edges_cache, resolve, scanner
 from depguard.sources.python.modules import Module, find_modules, find_packages
 from depguard.sources.python.resolve import Resolver
 
@@ -98,7 +99,19 @@ def collect(
 
 def _tree_key(modules: dict[str, Module], stats: dict[str, os.stat_result], opts: Options) -> str:
     options = (SCANNER_VERSION, opts.include_external, opts.namespace_packages)
-    return edges_cache.tree_key(modules, stats, options)
+    return edges_cache.tree_key(modules, stats, options, _code())
+
+
+def _code() -> bytes:
+    """The scanner's, the resolver's and this module's own source: a change to any (an
+    editable install between releases) must not be answered from edges older code made."""
+    found = b""
+    for path in (scanner.__file__, resolve.__file__, __file__):
+        try:
+            found += read_bytes(path or "")
+        except OSError:
+            found += __version__.encode()
+    return found
 
 
 def _cache_file(root: Path, kind: str) -> Path:

@@ -290,6 +290,6 @@ def test_edges_cached_by_other_scanner_code_are_not_reused(
     monkeypatch.setattr(source, "_edges", counted)
     collect([tmp_path], tmp_path, (), Options())
     assert resolved == []  # same code: read back
-    monkeypatch.setattr(source.edges_cache, "_code", lambda: b"a newer scanner")
+    monkeypatch.setattr(source, "_code", lambda: b"a newer scanner")
     collect([tmp_path], tmp_path, (), Options())
     assert resolved == ["again"]
