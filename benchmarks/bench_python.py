@@ -12,7 +12,10 @@ homeassistant):
    `lint-imports` (a `layers` contract, cold with `--no-cache` and warm), `tach check`
    (the same modules as tach layers), `pydeps --show-deps --no-output` (no contract: it
    only builds the graph, being what depguard's `collector: pydeps` would run) against
-   `depguard check` with the same layers, cold and warm.
+   `depguard check` with the same layers, cold and warm;
+3. the warm run a user makes most, after editing one file: grimp's and `depguard check`'s
+   caches primed, then one line added to the lowest layer's `__init__.py` before every
+   timed run (the file is restored at the end).
 
 Why: depguard reads Python with its own import scanner (no `ast.parse`, nothing
 imported) and caches by file content; these are the tools a user would otherwise pick,
@@ -89,6 +92,9 @@ class Cmd:
     env: dict[str, str]
     ok_codes: frozenset[int] = frozenset({0})
     warm: Path | None = None  # a cache folder: cleared, then primed by one untimed run
+    # a file given one more line before every timed run (restored afterwards): the warm
+    # run a user makes most, after editing one file
+    edit: Path | None = None
     valid: Callable[[str], bool] = lambda output: True  # checks stdout + stderr
 
 
@@ -214,6 +220,7 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
     grimp_cache, linter_cache = CACHE / "grimp" / name, CACHE / "importlinter" / name
     depguard_cache = root / ".depguard_cache"
     kept = frozenset({0, 1})  # 1: the contract is broken, which is a result
+    edited = root / name / corpus.layers[0] / "__init__.py"  # in the lowest layer
 
     def grimp(cache: Path | None) -> list[str]:
         cache_dir = str(cache) if cache else None
@@ -264,6 +271,23 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
         Cmd("depguard graph warm", graph, root, env, warm=depguard_cache),
         Cmd("depguard check cold", [*check, "--no-cache"], root, env, kept),
         Cmd("depguard check warm", check, root, env, kept, warm=depguard_cache),
+        Cmd(
+            "grimp warm, one file edited",
+            grimp(grimp_cache),
+            root,
+            importable,
+            warm=grimp_cache,
+            edit=edited,
+        ),
+        Cmd(
+            "depguard check warm, one file edited",
+            check,
+            root,
+            env,
+            kept,
+            warm=depguard_cache,
+            edit=edited,
+        ),
     ]
     return [c for c in cmds if not (skip_pydeps and c.label == "pydeps")]
 
@@ -271,6 +295,9 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
 RATIOS = (
     ("depguard graph cold", "grimp cold"),
     ("depguard graph warm", "grimp warm"),
+    ("depguard check cold", "grimp cold"),
+    ("depguard check warm", "grimp warm"),
+    ("depguard check warm, one file edited", "grimp warm, one file edited"),
     ("depguard check cold", "lint-imports cold"),
     ("depguard check warm", "lint-imports warm"),
     ("depguard check cold", "tach check"),
@@ -288,8 +315,12 @@ def first_line(text: str) -> str:
     return (useful or lines or [""])[0]
 
 
-def run_once(cmd: Cmd) -> float:
+def run_once(cmd: Cmd, edits: list[int] | None = None) -> float:
     log = OUT / f"{cmd.cwd.name}.{cmd.label.replace(' ', '-')}.out"
+    if cmd.edit is not None and edits is not None:  # new content, so no tool can skip it
+        edits.append(len(edits))
+        with cmd.edit.open("a", encoding="utf-8") as edited:
+            edited.write(f"EDITED_BY_THE_BENCHMARK_{len(edits)} = {len(edits)}\n")
     with log.open("wb") as stdout:
         start = time.perf_counter()
         try:
@@ -315,13 +346,18 @@ def run_once(cmd: Cmd) -> float:
 
 def measure(cmd: Cmd, repeat: int) -> float | str:
     """The median time in seconds, or `failed: <why>`."""
+    original = cmd.edit.read_bytes() if cmd.edit is not None else None
+    edits: list[int] = []
     try:
         if cmd.warm is not None:
             shutil.rmtree(cmd.warm, ignore_errors=True)
             run_once(cmd)
-        return statistics.median(run_once(cmd) for _ in range(repeat))
+        return statistics.median(run_once(cmd, edits) for _ in range(repeat))
     except Failed as exc:
         return f"failed: {str(exc)[:150]}"
+    finally:
+        if cmd.edit is not None and original is not None:
+            cmd.edit.write_bytes(original)
 
 
 # ---------------------------------------------------------------- report
