@@ -1,9 +1,13 @@
-"""A cache of the resolved module edges of a whole tree, for the run that finds nothing
-changed: then no import statement is read back, resolved or grouped again.
+"""A cache of each file's resolved edges, for the runs that find most files unchanged:
+their import statements are then neither read back nor resolved again.
 
-The key covers every module (name, file, package or not) with the size and modification
-time of its file, and the options that change resolution. Any difference, or any input
-problem, and the run takes the per-file path (`cache.py`) instead. JSON, never pickle,
+How a file's imports resolve depends on which other modules exist, so the whole cache is
+keyed by the tree's module set (names, files, packages or not), the options that change
+resolution and the code that resolved them; a module added or removed, and the run
+resolves everything again from the per-file statement cache (`cache.py`). Inside that
+key a file's edges hold while its size and modification time do, or while its content
+does (a checkout touches files without changing them). A file with an input
+problem has no entry, so its problem is reported on every run. JSON, never pickle,
 written atomically; a damaged file is ignored and rewritten.
 """
 
@@ -11,95 +15,88 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from depguard import __version__
 from depguard.fsutil import atomic_write
-from depguard.model import Edge, Evidence
 from depguard.sources.python.modules import Module
 
-FORMAT = 1
-SOURCE = "python"
-PREFIX = "module:"
+FORMAT = 2
+TARGETS = ("module:", "external:")
+
+# One module's edges, in memory, in a worker's answer and in the file alike:
+# [target node id, typing_only, deferred, [line, text, line, text, ...]]
+EdgeRow = list[Any]
+# A file's entry: [size, mtime_ns, content digest ("" without a cache), its edge rows]
+Entry = list[Any]
 
 
-def tree_key(
-    modules: dict[str, Module],
-    stats: dict[str, os.stat_result],
-    options: tuple[object, ...],
-    code: bytes,
-) -> str:
-    """What the edges depend on: the modules, their files' size and time, the options,
-    and the code that read them (its source, from the caller)."""
+def modules_key(modules: dict[str, Module], options: tuple[object, ...], code: bytes) -> str:
+    """What resolution depends on: the module set, the options and the code (its source,
+    from the caller)."""
     key = hashlib.blake2b(digest_size=16)
     key.update(f"{FORMAT}|{__version__}|{options!r}\n".encode())
     key.update(code)
     for name in sorted(modules):
         module = modules[name]
-        stat = stats.get(module.shown)
-        size, mtime = (stat.st_size, stat.st_mtime_ns) if stat else (-1, -1)
         key.update(
-            f"{name}\0{module.shown}\0{module.is_package:d}{module.is_folder:d}\0{size}\0{mtime}\n".encode(
+            f"{name}\0{module.shown}\0{module.is_package:d}{module.is_folder:d}\n".encode(
                 "utf-8", "surrogatepass"
             )
         )
     return key.hexdigest()
 
 
-def load(path: Path, key: str, modules: dict[str, Module]) -> tuple[list[Edge], set[str]] | None:
-    """The cached edges and external names for `key`, or None (missing, stale, damaged)."""
+def load(path: Path, key: str) -> dict[str, Entry]:
+    """Module name -> entry for `key`; empty when missing, stale or damaged."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("key") != key:
-            return None
-        return _decode(data["edges"], modules), {str(e) for e in data["externals"]}
+            return {}
+        entries = data["files"]
+        return entries if isinstance(entries, dict) and _well_formed(entries) else {}
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return None
+        return {}
 
 
-def save(path: Path, key: str, edges: list[Edge], externals: set[str]) -> None:
-    """Write the edges grouped by importer (whose file every evidence line shares)."""
-    by_source: dict[str, list[Any]] = {}
-    for edge in edges:
-        flat: list[Any] = []
-        for evidence in edge.evidence:
-            flat += (evidence.line, evidence.text)
-        by_source.setdefault(edge.source[len(PREFIX) :], []).append(
-            [edge.target, edge.typing_only, edge.deferred, flat]
-        )
-    data = {"key": key, "externals": sorted(externals), "edges": list(by_source.items())}
+def save(path: Path, key: str, entries: dict[str, Entry]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"key": key, "files": entries}
         atomic_write(path, json.dumps(data, separators=(",", ":")))
     except OSError:
         pass  # a read-only checkout still gets its answer, just not a cache
 
 
-def _decode(rows: list[Any], modules: dict[str, Module]) -> list[Edge]:
-    edges = []
-    lines: list[Any] = []  # every evidence line and text, checked at once at the end
+def _well_formed(entries: dict[str, Any]) -> bool:
+    """Every entry and row of the right shape and types; lines and texts are checked in
+    one pass at the end (a large tree has a hundred thousand of them)."""
+    lines: list[Any] = []
     texts: list[Any] = []
-    for name, targets in rows:
-        shown = modules[name].shown
-        source = PREFIX + name
-        for target, typing_only, deferred, flat in targets:
+    for entry in entries.values():
+        if not (
+            type(entry) is list
+            and len(entry) == 4
+            and type(entry[0]) is int
+            and type(entry[1]) is int
+            and type(entry[2]) is str
+            and type(entry[3]) is list
+        ):
+            return False
+        for row in entry[3]:
             if not (
-                type(target) is str
-                and type(typing_only) is bool
-                and type(deferred) is bool
-                and flat
-                and len(flat) % 2 == 0
+                type(row) is list
+                and len(row) == 4
+                and type(row[0]) is str
+                and row[0].startswith(TARGETS)
+                and type(row[1]) is bool
+                and type(row[2]) is bool
+                and type(row[3]) is list
+                and row[3]
+                and len(row[3]) % 2 == 0
             ):
-                raise TypeError("damaged edge")
-            at, said = flat[0::2], flat[1::2]
-            lines += at
-            texts += said
-            evidence = list(map(Evidence, repeat(shown), at, said, repeat(SOURCE)))
-            edges.append(Edge(source, target, "import", "hard", typing_only, deferred, evidence))
-    if not set(map(type, lines)) <= {int}:
-        raise TypeError("damaged edge")
-    "".join(texts)  # raises TypeError unless every text is a string
-    return edges
+                return False
+            lines += row[3][0::2]
+            texts += row[3][1::2]
+    return set(map(type, lines)) <= {int} and set(map(type, texts)) <= {str}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import edges_cache, resolve, scanner
+from depguard.sources.python.edges_cache import EdgeRow, Entry
 from depguard.sources.python.modules import Module, find_modules, find_packages
 from depguard.sources.python.resolve import Resolver
 
@@ -77,29 +79,56 @@ def collect(
         return fragment
     files = {name: m for name, m in modules.items() if not m.is_folder}
     stats = _stat_all(files, opts, fragment)
-    # the whole tree's edges, when nothing changed since they were cached; never with a
-    # problem in the inputs, which must be reported on every run
-    key = _tree_key(modules, stats, opts) if opts.use_cache and not fragment.diagnostics else None
+    # edges of files unchanged since they were cached within the same module set; the
+    # rest scanned (or read back from the statement cache) and resolved
+    key = _modules_key(modules, opts) if opts.use_cache else None
     edges_file = _cache_file(root, "edges")
-    found = edges_cache.load(edges_file, key, modules) if key is not None else None
-    if found is None:
-        rows = _scan_all(files, stats, root, opts, fragment, set(modules))
-        found = _edges(modules, rows)
-        if key is not None and not fragment.diagnostics:
-            edges_cache.save(edges_file, key, *found)
+    known = edges_cache.load(edges_file, key) if key is not None else {}
+    found: dict[str, Entry] = {}
+    todo: dict[str, Module] = {}
+    touched = False
+    for name, module in files.items():
+        stat = stats.get(module.shown)
+        if stat is None:
+            continue  # unreadable: already a diagnostic
+        entry = known.get(name)
+        if entry is not None and (entry[0], entry[1]) != (stat.st_size, stat.st_mtime_ns):
+            # touched: the same content (a checkout) keeps its edges
+            entry = _entry(stat, entry[2], entry[3]) if _same(module, entry[2]) else None
+            touched = True
+        if entry is not None:
+            found[name] = entry
+        else:
+            todo[name] = module
+    if todo:
+        # the statement cache pays when everything must be resolved again (no edges
+        # cached, or a module added or removed); after an edit, reading and rewriting it
+        # whole to scan a few files would cost more than it saves
+        statements = opts.use_cache and not known
+        found.update(_scan_all(todo, stats, root, opts, fragment, set(modules), statements))
+    if key is not None and (touched or todo or found.keys() != known.keys()):
+        edges_cache.save(edges_file, key, {name: found[name] for name in sorted(found)})
     fragment.nodes = [
         Node(id="module:" + name, kind="module", name=name) for name in sorted(modules)
     ]
-    fragment.edges, externals = found
+    fragment.edges, externals = _edges(modules, {name: e[3] for name, e in found.items()})
     fragment.nodes += [
         Node(id=node_id("external", e), kind="external", name=e) for e in sorted(externals)
     ]
     return fragment
 
 
-def _tree_key(modules: dict[str, Module], stats: dict[str, os.stat_result], opts: Options) -> str:
+def _same(module: Module, content_digest: str) -> bool:
+    """Whether a file still holds the content of that digest."""
+    try:
+        return scan_cache.digest(read_bytes(str(module.path))) == content_digest
+    except OSError:
+        return False  # the scan reports why
+
+
+def _modules_key(modules: dict[str, Module], opts: Options) -> str:
     options = (SCANNER_VERSION, opts.include_external, opts.namespace_packages)
-    return edges_cache.tree_key(modules, stats, options, _code())
+    return edges_cache.modules_key(modules, options, _code())
 
 
 def _code() -> bytes:
@@ -118,11 +147,6 @@ def _cache_file(root: Path, kind: str) -> Path:
     return scan_cache.cache_path(root, f"{root.resolve()}|{SCANNER_VERSION}", kind)
 
 
-# One module's edges before they become objects, as plain data a worker sends back
-# cheaply: (target node id, typing_only, deferred, [(line, text), ...]) per target, in
-# the order first imported.
-EdgeRow = tuple[str, bool, bool, list[tuple[int, str]]]
-
 # The resolver of the running scan, in this process and in each worker (set once per
 # process by `_use_resolver`: sending the tree's module names with every chunk would
 # cost more than resolving).
@@ -137,24 +161,26 @@ def _use_resolver(modules: set[str], include_external: bool) -> None:
 def _module_rows(
     name: str, is_package: bool, statements: list[scanner.ImportStatement]
 ) -> list[EdgeRow]:
-    """One edge row per module imported, carrying every import line of it."""
+    """One edge row per module imported, carrying every import line of it; typing only
+    or deferred only if every one of those lines is."""
     targets = _resolver.targets
-    rows: dict[str, tuple[list[bool], list[tuple[int, str]]]] = {}
+    rows: dict[str, EdgeRow] = {}
     for statement in statements:
-        hit = (statement.line, statement.text)
         for target, external in targets(name, is_package, statement):
             key = ("external:" if external else "module:") + target
             row = rows.get(key)
             if row is None:
-                rows[key] = ([statement.typing_only, statement.deferred], [hit])
+                rows[key] = [
+                    key,
+                    statement.typing_only,
+                    statement.deferred,
+                    [statement.line, statement.text],
+                ]
             else:
-                flags, hits = row  # typing only or deferred only if every import line is
-                flags[0] = flags[0] and statement.typing_only
-                flags[1] = flags[1] and statement.deferred
-                hits.append(hit)
-    return [
-        (key, typing_only, deferred, hits) for key, ((typing_only, deferred), hits) in rows.items()
-    ]
+                row[1] = row[1] and statement.typing_only
+                row[2] = row[2] and statement.deferred
+                row[3] += (statement.line, statement.text)
+    return list(rows.values())
 
 
 def _edges(
@@ -166,10 +192,10 @@ def _edges(
     for name in sorted(rows):
         shown = modules[name].shown
         source = "module:" + name
-        for target, typing_only, deferred, hits in rows[name]:
+        for target, typing_only, deferred, flat in rows[name]:
             if target.startswith("external:"):
                 externals.add(target[9:])
-            evidence = [Evidence(shown, line, text, SOURCE) for line, text in hits]
+            evidence = list(map(Evidence, repeat(shown), flat[0::2], flat[1::2], repeat(SOURCE)))
             edges.append(Edge(source, target, "import", "hard", typing_only, deferred, evidence))
     return edges, externals
 
@@ -212,14 +238,16 @@ def _scan_all(
     opts: Options,
     fragment: Fragment,
     names: set[str],
-) -> dict[str, list[EdgeRow]]:
-    """Edge rows per module: from cached imports where the content is unchanged, else
-    scanned and resolved (on every core for a large tree)."""
+    statements: bool,
+) -> dict[str, Entry]:
+    """An edge-cache entry per module: its imports read back from the statement cache
+    (with `statements`) where the content is unchanged, else scanned, and resolved (on
+    every core for a large tree). Contents are hashed only when caching."""
     store = scan_cache.ScanCache(
-        _cache_file(root, "python") if opts.use_cache else None, SCANNER_VERSION
+        _cache_file(root, "python") if statements else None, SCANNER_VERSION
     )
     _use_resolver(names, opts.include_external)
-    results: dict[str, list[EdgeRow]] = {}
+    results: dict[str, Entry] = {}
     todo: list[Task] = []
     for name, module in files.items():
         shown = module.shown
@@ -228,7 +256,8 @@ def _scan_all(
             continue  # unreadable: already a diagnostic
         cached = store.fresh(shown, stat)
         if cached is not None:
-            results[name] = _module_rows(name, module.is_package, cached)
+            rows = _module_rows(name, module.is_package, cached)
+            results[name] = _entry(stat, store.digest_of(shown), rows)
         else:
             known = store.digest_of(shown) if opts.use_cache else None
             todo.append((name, module.is_package, shown, str(module.path), known))
@@ -241,7 +270,8 @@ def _scan_all(
         if records is None:  # same content, new mtime (a checkout): no need to rescan
             cached = store.by_content(shown, content_digest)
             if cached is not None:
-                results[name] = _module_rows(name, module.is_package, cached)
+                rows = _module_rows(name, module.is_package, cached)
+                results[name] = _entry(stats[shown], content_digest, rows)
                 store.touch(shown, stats[shown])
                 continue
             # a damaged record: scan again
@@ -250,10 +280,14 @@ def _scan_all(
                 fragment.diagnostics.append(outcome)
                 continue
             content_digest, records, rows = outcome
-        results[name] = rows
+        results[name] = _entry(stats[shown], content_digest, rows)
         store.store(shown, stats[shown], content_digest, records or [])
     store.save(set(stats))
     return results
+
+
+def _entry(stat: os.stat_result, content_digest: str, rows: list[EdgeRow]) -> Entry:
+    return [stat.st_size, stat.st_mtime_ns, content_digest, rows]
 
 
 # A scan's outcome: the content digest, the imports as cache records (None: unchanged

@@ -87,7 +87,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, write: Write, ga
     edges.write_text(garbage)
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
     assert json.loads(cache.read_text())["files"]
-    assert json.loads(edges.read_text())["edges"]
+    assert json.loads(edges.read_text())["files"]
 
 
 def test_no_cache_writes_nothing(tmp_path: Path, write: Write) -> None:
@@ -239,21 +239,30 @@ def test_options_that_change_resolution_do_not_share_cached_edges(
     assert "external:os" in [e.target for e in external.edges]
 
 
+def _first_row(data: dict[str, Any]) -> list[Any]:
+    rows: list[Any] = data["files"]["pkg"][3]
+    return rows[0]  # type: ignore[no-any-return]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda data: data["edges"].append(["pkg.gone", []]),
-        lambda data: data["edges"][0][1][0].__setitem__(3, [1]),
-        lambda data: data["edges"][0][1][0].__setitem__(3, ["1", "text"]),
-        lambda data: data["edges"][0][1][0].__setitem__(3, [1, 2]),
-        lambda data: data["edges"][0][1][0].__setitem__(1, "yes"),
-        lambda data: data["edges"][0][1][0].__setitem__(0, 7),
-        lambda data: data.__setitem__("externals", 7),
-        lambda data: data.__setitem__("edges", {"a": 1}),
+        lambda data: data["files"].__setitem__("pkg.gone", [1, 2]),
+        lambda data: data["files"]["pkg"].__setitem__(0, "size"),
+        lambda data: data["files"]["pkg"].__setitem__(2, 7),
+        lambda data: _first_row(data).__setitem__(3, [1]),
+        lambda data: _first_row(data).__setitem__(3, ["1", "text"]),
+        lambda data: _first_row(data).__setitem__(3, [1, 2]),
+        lambda data: _first_row(data).__setitem__(3, []),
+        lambda data: _first_row(data).__setitem__(1, "yes"),
+        lambda data: _first_row(data).__setitem__(0, 7),
+        lambda data: _first_row(data).__setitem__(0, "somewhere:else"),
+        lambda data: data.__setitem__("files", [1]),
+        lambda data: data.pop("files"),
     ],
 )
 def test_a_damaged_edge_cache_is_ignored_and_rewritten(
-    tmp_path: Path, write: Write, damage: Callable[[dict[str, object]], object]
+    tmp_path: Path, write: Write, damage: Callable[[dict[str, Any]], object]
 ) -> None:
     _tree(write)
     good = _shape(collect([tmp_path], tmp_path, (), Options()))
@@ -266,13 +275,39 @@ def test_a_damaged_edge_cache_is_ignored_and_rewritten(
     assert _shape(collect([tmp_path], tmp_path, (), Options())) == good
 
 
-def test_a_tree_with_an_input_problem_keeps_no_edge_cache(tmp_path: Path, write: Write) -> None:
+def test_an_input_problem_is_reported_on_every_run_and_never_cached(
+    tmp_path: Path, write: Write
+) -> None:
     _tree(write)
     (tmp_path / "pkg" / "nul.py").write_bytes(b"import os\n\x00\n")
     for _ in range(2):  # the problem is reported on every run, never hidden by a cache
         fragment = collect([tmp_path], tmp_path, (), Options())
         assert [d.file for d in fragment.diagnostics] == ["pkg/nul.py"]
-    assert edge_caches(tmp_path) == []
+    [edges] = edge_caches(tmp_path)
+    assert "pkg.nul" not in json.loads(edges.read_text())["files"]
+    assert "pkg.a" in json.loads(edges.read_text())["files"]
+
+
+def test_editing_one_file_scans_and_resolves_that_file_only(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(write)
+    collect([tmp_path], tmp_path, (), Options(jobs=1))
+    resolved: list[str] = []
+    real = source._module_rows
+
+    def counted(name: str, *args: Any) -> Any:
+        resolved.append(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(source, "_module_rows", counted)
+    write("pkg/d.py", "def f():\n    import pkg.c\nimport pkg.a\n")
+    fragment = collect([tmp_path], tmp_path, (), Options(jobs=1))
+    assert resolved == ["pkg.d"]
+    assert _shape(fragment) == _shape(collect([tmp_path], tmp_path, (), Options(use_cache=False)))
+    resolved.clear()
+    assert _shape(collect([tmp_path], tmp_path, (), Options(jobs=1))) == _shape(fragment)
+    assert resolved == []  # and then nothing at all
 
 
 def test_edges_cached_by_other_scanner_code_are_not_reused(
@@ -281,15 +316,15 @@ def test_edges_cached_by_other_scanner_code_are_not_reused(
     _tree(write)
     collect([tmp_path], tmp_path, (), Options())
     resolved: list[str] = []
-    real = source._edges
+    real = source._module_rows
 
     def counted(*args: Any) -> Any:
         resolved.append("again")
         return real(*args)
 
-    monkeypatch.setattr(source, "_edges", counted)
+    monkeypatch.setattr(source, "_module_rows", counted)
     collect([tmp_path], tmp_path, (), Options())
     assert resolved == []  # same code: read back
     monkeypatch.setattr(source, "_code", lambda: b"a newer scanner")
     collect([tmp_path], tmp_path, (), Options())
-    assert resolved == ["again"]
+    assert len(resolved) == 4  # every module again
