@@ -46,16 +46,20 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
     """One node or edge a line: readable in a diff, and written by json's C encoder (an
     indented dump falls back to the pure-Python one, seconds on a large tree)."""
     data = to_data(graph, level)
-    # one encoder for every row: json.dumps with options builds a new one per call
     encode = json.JSONEncoder(ensure_ascii=False).encode
 
-    def rows(items: list[dict[str, Any]]) -> str:
+    def rows(items: list[dict[str, Any]], first_key: str) -> str:
+        """The rows encoded in one pass (a call per row cost 0.35 s on homeassistant's
+        44,451 edges), then broken into lines where one row ends and the next opens
+        with its first key: that text cannot occur inside a string, whose quotes are
+        escaped, nor inside a row, whose nested objects open with other keys."""
         if not items:
             return "[]"
-        dumped = ",\n    ".join(map(encode, items))
+        opening = "{" + json.dumps(first_key) + ": "
+        dumped = encode(items)[1:-1].replace("}, " + opening, "},\n    " + opening)
         return "[\n    " + dumped + "\n  ]"
 
     return (
-        f'{{\n  "level": {json.dumps(level)},\n  "nodes": {rows(data["nodes"])},\n'
-        f'  "edges": {rows(data["edges"])}\n}}\n'
+        f'{{\n  "level": {json.dumps(level)},\n  "nodes": {rows(data["nodes"], "id")},\n'
+        f'  "edges": {rows(data["edges"], "source")}\n}}\n'
     )
