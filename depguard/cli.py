@@ -236,18 +236,21 @@ def graph(
         from depguard import diagram, pipeline
         from depguard.fsutil import write_output
 
-        result, dependency_graph = pipeline.run(path, config, not no_cache)
+        if format is GraphFormat.json:  # shows no findings: none are looked for
+            dependency_graph, diagnostics = pipeline.graph_only(path, config, not no_cache)
+            findings = []
+        else:
+            result, dependency_graph = pipeline.run(path, config, not no_cache)
+            diagnostics, findings = result.diagnostics, result.findings
         chosen: Level = "service"
         if level is not None:
             chosen = "module" if level is LevelChoice.module else "service"
         elif not dependency_graph.digraph("service").number_of_nodes():
             chosen = "module"
-        write_output(
-            output, diagram.export(format.value, dependency_graph, chosen, result.findings)
-        )
-        for diagnostic in result.diagnostics:
+        write_output(output, diagram.export(format.value, dependency_graph, chosen, findings))
+        for diagnostic in diagnostics:
             typer.echo(str(diagnostic), err=True)
-    raise typer.Exit(2 if result.diagnostics else 0)
+    raise typer.Exit(2 if diagnostics else 0)
 
 
 class TextOrJson(str, Enum):

@@ -83,16 +83,31 @@ def run(
     return analyse(project, use_cache)
 
 
+def graph_only(
+    path: Path, config_file: Path | None = None, use_cache: bool = True
+) -> tuple[graph.DependencyGraph, list[Diagnostic]]:
+    """The graph and the input problems, without looking for findings (a JSON export of
+    the graph shows none)."""
+    project = config.open_project(path, config_file)
+    fragments = collect(project, use_cache)
+    dependency_graph, problems = build(project, fragments)
+    return dependency_graph, _diagnostics(fragments, problems)
+
+
+def _diagnostics(fragments: list[Fragment], problems: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(
+        {d for f in fragments for d in f.diagnostics} | set(problems),
+        key=lambda d: (d.file, d.line, d.message),
+    )
+
+
 def analyse(
     project: config.Project, use_cache: bool = True
 ) -> tuple[Result, graph.DependencyGraph]:
     fragments = collect(project, use_cache)
     dependency_graph, problems = build(project, fragments)
     findings = analysis.analyse(dependency_graph, project.config)
-    diagnostics = sorted(
-        {d for f in fragments for d in f.diagnostics} | set(problems),
-        key=lambda d: (d.file, d.line, d.message),
-    )
+    diagnostics = _diagnostics(fragments, problems)
     stats = [
         GraphStats(
             level,

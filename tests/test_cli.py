@@ -103,6 +103,20 @@ def test_graph_json_is_sorted_with_the_design_keys(run_cli: Run) -> None:
     )
 
 
+def test_graph_json_looks_for_no_findings(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The JSON export shows none, so a large tree does not pay for cycles and layers."""
+    expected = run_cli("graph", BROKEN, "--format", "json").stdout
+
+    def never(*_: object) -> object:
+        raise AssertionError("analysed")
+
+    monkeypatch.setattr("depguard.analysis.analyse", never)
+    result = run_cli("graph", BROKEN, "--format", "json")
+    assert result.exit_code == 0 and result.stdout == expected
+    drawn = run_cli("graph", BROKEN, "--format", "dot")  # cycles and violations are drawn
+    assert drawn.exit_code == 2 and "AssertionError: analysed" in drawn.stderr
+
+
 @pytest.mark.parametrize("fmt, marker", [("dot", "digraph"), ("mermaid", "flowchart BT")])
 def test_graph_text_formats(run_cli: Run, fmt: str, marker: str) -> None:
     result = run_cli("graph", BROKEN, "--format", fmt)
