@@ -86,27 +86,23 @@ def collect(
     known = edges_cache.load(edges_file, key) if key is not None else {}
     found: dict[str, Entry] = {}
     todo: dict[str, Module] = {}
-    touched = False
     for name, module in files.items():
         stat = stats.get(module.shown)
         if stat is None:
             continue  # unreadable: already a diagnostic
         entry = known.get(name)
-        if entry is not None and (entry[0], entry[1]) != (stat.st_size, stat.st_mtime_ns):
-            # touched: the same content (a checkout) keeps its edges
-            entry = _entry(stat, entry[2], entry[3]) if _same(module, entry[2]) else None
-            touched = True
-        if entry is not None:
+        if entry is not None and (entry[0], entry[1]) == (stat.st_size, stat.st_mtime_ns):
             found[name] = entry
         else:
-            todo[name] = module
+            todo[name] = module  # read again; scanned unless its content is as cached
     if todo:
         # the statement cache pays when everything must be resolved again (no edges
         # cached, or a module added or removed); after an edit, reading and rewriting it
         # whole to scan a few files would cost more than it saves
         statements = opts.use_cache and not known
-        found.update(_scan_all(todo, stats, root, opts, fragment, set(modules), statements))
-    if key is not None and (touched or todo or found.keys() != known.keys()):
+        names = set(modules)
+        found.update(_scan_all(todo, stats, root, opts, fragment, names, statements, known))
+    if key is not None and (todo or found.keys() != known.keys()):
         edges_cache.save(edges_file, key, {name: found[name] for name in sorted(found)})
     fragment.nodes = [
         Node(id="module:" + name, kind="module", name=name) for name in sorted(modules)
@@ -116,14 +112,6 @@ def collect(
         Node(id=node_id("external", e), kind="external", name=e) for e in sorted(externals)
     ]
     return fragment
-
-
-def _same(module: Module, content_digest: str) -> bool:
-    """Whether a file still holds the content of that digest."""
-    try:
-        return scan_cache.digest(read_bytes(str(module.path))) == content_digest
-    except OSError:
-        return False  # the scan reports why
 
 
 def _modules_key(modules: dict[str, Module], opts: Options) -> str:
@@ -239,10 +227,12 @@ def _scan_all(
     fragment: Fragment,
     names: set[str],
     statements: bool,
+    cached_edges: dict[str, Entry],
 ) -> dict[str, Entry]:
-    """An edge-cache entry per module: its imports read back from the statement cache
-    (with `statements`) where the content is unchanged, else scanned, and resolved (on
-    every core for a large tree). Contents are hashed only when caching."""
+    """An edge-cache entry per module: its cached edges where a touched file's content
+    is unchanged (a checkout), else its imports read back from the statement cache (with
+    `statements`) or scanned, and resolved (on every core for a large tree). Contents are
+    hashed only when caching."""
     store = scan_cache.ScanCache(
         _cache_file(root, "python") if statements else None, SCANNER_VERSION
     )
@@ -259,7 +249,11 @@ def _scan_all(
             rows = _module_rows(name, module.is_package, cached)
             results[name] = _entry(stat, store.digest_of(shown), rows)
         else:
-            known = store.digest_of(shown) if opts.use_cache else None
+            entry = cached_edges.get(name)
+            if entry is not None:
+                known: str | None = entry[2]
+            else:
+                known = store.digest_of(shown) if opts.use_cache else None
             todo.append((name, module.is_package, shown, str(module.path), known))
     for name, shown, outcome in _run_scans(todo, opts.jobs, (names, opts.include_external)):
         if isinstance(outcome, Diagnostic):
@@ -268,6 +262,10 @@ def _scan_all(
         module = files[name]
         content_digest, records, rows = outcome
         if records is None:  # same content, new mtime (a checkout): no need to rescan
+            entry = cached_edges.get(name)
+            if entry is not None:
+                results[name] = _entry(stats[shown], content_digest, entry[3])
+                continue
             cached = store.by_content(shown, content_digest)
             if cached is not None:
                 rows = _module_rows(name, module.is_package, cached)
