@@ -62,7 +62,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 def read_bytes(path: str) -> bytes:
     """A file's bytes in three kinds of system call, against the eight or so of
     `Path.read_bytes` (reading homeassistant's 7,978 files: 0.11 s -> 0.045 s)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    fd = os.open(path, os.O_RDONLY)  # not inherited by child processes (PEP 446)
     try:
         chunks = []
         while chunk := os.read(fd, 1 << 20):

@@ -34,12 +34,9 @@ def encode(statements: list[ImportStatement]) -> list[Record]:
     ]
 
 
-def decode(records: list[Record], trusted: bool = False) -> list[ImportStatement]:
-    """Records back into statements; TypeError or ValueError when one is damaged (records
-    a scan just made, `trusted`, are not checked)."""
+def decode(records: list[Record]) -> list[ImportStatement]:
+    """Records back into statements; TypeError or ValueError when one is damaged."""
     statements = [ImportStatement(a, b, tuple(c), d, e, f, g) for a, b, c, d, e, f, g in records]
-    if trusted:
-        return statements
     for s in statements:  # a damaged cache must be rescanned, not crash the resolver
         "".join(s.names)  # raises TypeError unless every name is a string
         if not (
@@ -144,6 +141,6 @@ class ScanCache:
 
 
 def cache_path(project_root: Path, identity: str, kind: str = "python") -> Path:
-    """`.depguard_cache/KIND-HASH.json`: per-file imports (`python`) or whole-tree edges."""
+    """`.depguard_cache/KIND-HASH.json`: per-file imports (`python`) or edges (`edges`)."""
     name = hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
     return project_root / FOLDER / f"{kind}-{name}.json"

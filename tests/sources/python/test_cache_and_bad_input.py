@@ -18,7 +18,7 @@ Write = Callable[[str, str], Path]
 
 
 def cache_files(root: Path) -> list[Path]:
-    """The per-file import cache (the whole-tree edge cache is `edges-*.json`)."""
+    """The per-file import cache (the per-file edge cache is `edges-*.json`)."""
     return sorted((root / ".depguard_cache").glob("python-*.json"))
 
 
@@ -137,7 +137,7 @@ def test_a_damaged_record_is_rescanned_not_read_as_no_imports(
     data["files"]["pkg/__init__.py"][3] = records  # right shape, right digest, bad imports
     cache.write_text(json.dumps(data))
     for edges in edge_caches(tmp_path):
-        edges.unlink()  # else the whole-tree cache answers without reading any record
+        edges.unlink()  # else the edge cache answers without reading any record
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
     os.utime(path, ns=(1, 1))  # and when only the time changed, so the digest decides
     cache.write_text(json.dumps(data))
@@ -182,7 +182,7 @@ def test_the_parallel_scan_finds_what_one_process_finds(
     assert any(e[1] == "external:os" for e in edges)
 
 
-# ---------------------------------------------------------------- the whole-tree edge cache
+# ---------------------------------------------------------------- the per-file edge cache
 
 
 def _shape(fragment: object) -> object:
