@@ -315,12 +315,12 @@ def first_line(text: str) -> str:
     return (useful or lines or [""])[0]
 
 
-def run_once(cmd: Cmd, edits: list[int] | None = None) -> float:
+def run_once(cmd: Cmd, edit: int = 0) -> float:
+    """One timed run; with `edit` (a run number), `cmd.edit` first gets a new line."""
     log = OUT / f"{cmd.cwd.name}.{cmd.label.replace(' ', '-')}.out"
-    if cmd.edit is not None and edits is not None:  # new content, so no tool can skip it
-        edits.append(len(edits))
+    if cmd.edit is not None and edit:  # new content, so no tool can skip it
         with cmd.edit.open("a", encoding="utf-8") as edited:
-            edited.write(f"EDITED_BY_THE_BENCHMARK_{len(edits)} = {len(edits)}\n")
+            edited.write(f"EDITED_BY_THE_BENCHMARK_{edit} = {edit}\n")
     with log.open("wb") as stdout:
         start = time.perf_counter()
         try:
@@ -347,12 +347,11 @@ def run_once(cmd: Cmd, edits: list[int] | None = None) -> float:
 def measure(cmd: Cmd, repeat: int) -> float | str:
     """The median time in seconds, or `failed: <why>`."""
     original = cmd.edit.read_bytes() if cmd.edit is not None else None
-    edits: list[int] = []
     try:
         if cmd.warm is not None:
             shutil.rmtree(cmd.warm, ignore_errors=True)
             run_once(cmd)
-        return statistics.median(run_once(cmd, edits) for _ in range(repeat))
+        return statistics.median(run_once(cmd, edit=n) for n in range(1, repeat + 1))
     except Failed as exc:
         return f"failed: {str(exc)[:150]}"
     finally:
