@@ -54,13 +54,14 @@ class Resolver:
         if not names:
             found = _internal(base, self.modules)
             return [(found, False)] if found else []
-        result: list[tuple[str, bool]] = []
+        result: dict[tuple[str, bool], None] = {}
         for name in names:
             # `from a.b import c`: the module a.b.c if it exists, else the name c in a.b
             found = _internal(base if name == "*" else f"{base}.{name}", self.modules)
             if found:
-                result.append((found, False))
-        return result
+                result[found, False] = None
+        # once per module: `from a import x, y` names a twice, but is one import of it
+        return list(result)
 
 
 def _internal(name: str, modules: set[str]) -> str | None:

@@ -122,6 +122,25 @@ def test_flags_and_evidence(tmp_path: Path, write: Write) -> None:
     assert (found["module:pkg.d"].typing_only, found["module:pkg.d"].deferred) == (False, True)
 
 
+def test_one_statement_is_one_evidence_line_per_module_it_imports(
+    tmp_path: Path, write: Write
+) -> None:
+    write("pkg/__init__.py", "")
+    write("pkg/b.py", "X = Y = Z = 1\n")
+    write("pkg/sub/__init__.py", "V = 1\n")
+    write("pkg/sub/mod.py", "")
+    write("pkg/a.py", "from pkg.b import X, Y, Z\nfrom pkg.sub import V, mod, V as W\n")
+    fragment = collect([tmp_path], tmp_path, (), Options(use_cache=False))
+    found = {e.target: [e.location() for e in e.evidence] for e in fragment.edges}
+    # three names of pkg.b are one import of it, not three; a name and a submodule in one
+    # statement are two modules imported
+    assert found == {
+        "module:pkg.b": ["pkg/a.py:1"],
+        "module:pkg.sub": ["pkg/a.py:2"],
+        "module:pkg.sub.mod": ["pkg/a.py:2"],
+    }
+
+
 def test_excluded_paths_are_not_read(tmp_path: Path, write: Write) -> None:
     write("pkg/__init__.py", "")
     write("pkg/fixtures/__init__.py", "import pkg\n")
