@@ -244,7 +244,8 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
         return [str(BIN / "depguard"), *args]
 
     stage = (
-        "import sys, time; from pathlib import Path; from depguard import config, pipeline\n"
+        "import gc, time; from pathlib import Path; from depguard import config, pipeline\n"
+        "gc.disable()  # as depguard's entry point does for every command\n"
         f"project = config.open_project(Path({pkgdir!r}), Path('depguard.yaml'))\n"
         "start = time.perf_counter()\n"
         "graph, problems = pipeline.build(project, pipeline.collect(project, use_cache=False))\n"
