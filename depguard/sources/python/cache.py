@@ -63,19 +63,10 @@ class ScanCache:
             self.entries = self._read(path)
 
     def _read(self, path: Path) -> dict[str, list[Any]]:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("key") != self.key:
-            return {}
-        files = data.get("files")
-        if not isinstance(files, dict):
-            return {}
         # keep only well-formed entries: [size, mtime_ns, digest, records]
         return {
             k: v
-            for k, v in files.items()
+            for k, v in read_files(path, self.key).items()
             if isinstance(v, list)
             and len(v) == 4
             and isinstance(v[0], int)
@@ -127,17 +118,32 @@ class ScanCache:
             return
         if not self.dirty and set(self.entries) <= keep:
             return
-        files = {k: v for k, v in self.entries.items() if k in keep}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                atomic_write(gitignore, "*\n")
-            atomic_write(
-                self.path, json.dumps({"key": self.key, "files": files}, separators=(",", ":"))
-            )
-        except OSError:
-            pass  # a read-only checkout still gets its answer, just not a cache
+        write_files(self.path, self.key, {k: v for k, v in self.entries.items() if k in keep})
+
+
+def read_files(path: Path, key: str) -> dict[str, Any]:
+    """The `files` of a cache file written for `key`; empty when missing, stale or not
+    JSON (each cache checks its own entries)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("key") != key:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def write_files(path: Path, key: str, files: dict[str, Any]) -> None:
+    """A cache file, atomically, in a folder git is told to ignore; failures are harmless."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            atomic_write(gitignore, "*\n")
+        atomic_write(path, json.dumps({"key": key, "files": files}, separators=(",", ":")))
+    except OSError:
+        pass  # a read-only checkout still gets its answer, just not a cache
 
 
 def cache_path(project_root: Path, identity: str, kind: str = "python") -> Path:

@@ -14,12 +14,11 @@ written atomically; a damaged file is ignored and rewritten.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from depguard import __version__
-from depguard.fsutil import atomic_write
+from depguard.sources.python.cache import read_files, write_files
 from depguard.sources.python.modules import Module
 
 FORMAT = 2
@@ -50,23 +49,12 @@ def modules_key(modules: dict[str, Module], options: tuple[object, ...], code: b
 
 def load(path: Path, key: str) -> dict[str, Entry]:
     """Module name -> entry for `key`; empty when missing, stale or damaged."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != key:
-            return {}
-        entries = data["files"]
-        return entries if isinstance(entries, dict) and _well_formed(entries) else {}
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return {}
+    entries = read_files(path, key)
+    return entries if _well_formed(entries) else {}
 
 
 def save(path: Path, key: str, entries: dict[str, Entry]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"key": key, "files": entries}
-        atomic_write(path, json.dumps(data, separators=(",", ":")))
-    except OSError:
-        pass  # a read-only checkout still gets its answer, just not a cache
+    write_files(path, key, entries)
 
 
 def _well_formed(entries: dict[str, Any]) -> bool:

@@ -288,6 +288,18 @@ def test_an_input_problem_is_reported_on_every_run_and_never_cached(
     assert "pkg.a" in json.loads(edges.read_text())["files"]
 
 
+def test_the_edge_cache_is_git_ignored_even_when_no_file_could_be_scanned(
+    tmp_path: Path, write: Write
+) -> None:
+    # nothing scanned, so no statement cache to write: the edge cache alone must still
+    # leave the folder ignored, or `git status` shows it
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_bytes(b"import os\x00\n")
+    assert collect([tmp_path], tmp_path, (), Options()).diagnostics
+    assert edge_caches(tmp_path)
+    assert (tmp_path / ".depguard_cache" / ".gitignore").read_text() == "*\n"
+
+
 def test_editing_one_file_scans_and_resolves_that_file_only(
     tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
