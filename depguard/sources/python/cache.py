@@ -126,7 +126,7 @@ def read_files(path: Path, key: str) -> dict[str, Any]:
     JSON (each cache checks its own entries)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return {}
     if not isinstance(data, dict) or data.get("key") != key:
         return {}

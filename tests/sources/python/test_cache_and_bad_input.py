@@ -75,6 +75,7 @@ def test_a_changed_file_is_rescanned(tmp_path: Path, write: Write) -> None:
         '{"key": "other", "files": {}}',
         "[]",
         '{"key": "1:1", "files": {"pkg/__init__.py": [1]}}',
+        '{"key": ' + "[" * 200_000,  # deeper than json can decode
     ],
 )
 def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, write: Write, garbage: str) -> None:
