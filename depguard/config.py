@@ -1,35 +1,32 @@
 """The rules: find, load, validate and normalise a depguard config.
 
-One pydantic definition gives three things: validation that reports every error at
-once, frozen and fully defaulted objects that later stages trust, and the JSON Schema
-shipped as `rules_schema.json`.
+One definition gives three things: validation that reports every error at once, frozen
+and fully defaulted objects that later stages trust, and the JSON Schema shipped as
+`rules_schema.json`. The models are frozen dataclasses that pydantic validates (see
+`validation`): a run with no config file builds the defaults without importing pydantic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 import json
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictInt,
-    ValidationError,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from depguard import validation, yamlio
 from depguard.model import Edge, Level, Node
+from depguard.validation import Model
+
+if TYPE_CHECKING:
+    from pydantic import AfterValidator, Field, StrictBool, StrictInt
+
+    from depguard.validation import Paths, Patterns
 
 CONFIG_NAMES = ("depguard.yaml", "depguard.yml", ".depguard.yaml")
 SELECTOR_PREFIXES = ("label:", "layer:", "kind:")
@@ -44,63 +41,60 @@ class ConfigError(Exception):
         self.lines = lines
 
 
-Patterns = Annotated[tuple[str, ...], validation.list_of("patterns")]
-Paths = Annotated[tuple[str, ...], validation.list_of("paths")]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PythonSource(_Model):
+@dataclass(frozen=True)
+class PythonSource(Model):
     """Python packages to scan for imports."""
 
-    roots: Paths = Field((".",), description="folders holding the packages (e.g. src)")
-    packages: Patterns = Field((), description="top-level packages (default: all found)")
-    include_external: StrictBool = Field(
-        False, description="add edges to outside packages, collapsed to their top-level name"
-    )
-    namespace_packages: StrictBool = Field(
-        False, description="treat folders without __init__.py as packages"
-    )
-    max_file_size: StrictInt = Field(
-        10 * 1024 * 1024, ge=1, description="larger files are skipped with a diagnostic"
-    )
-    collector: Literal["scanner", "pydeps"] = Field(
-        "scanner", description="'pydeps' runs pydeps instead of depguard's own scanner"
-    )
+    roots: Annotated[Paths, Field(description="folders holding the packages (e.g. src)")] = (".",)
+    packages: Annotated[Patterns, Field(description="top-level packages (default: all found)")] = ()
+    include_external: Annotated[
+        StrictBool,
+        Field(description="add edges to outside packages, collapsed to their top-level name"),
+    ] = False
+    namespace_packages: Annotated[
+        StrictBool, Field(description="treat folders without __init__.py as packages")
+    ] = False
+    max_file_size: Annotated[
+        StrictInt, Field(ge=1, description="larger files are skipped with a diagnostic")
+    ] = 10 * 1024 * 1024
+    collector: Annotated[
+        Literal["scanner", "pydeps"],
+        Field(description="'pydeps' runs pydeps instead of depguard's own scanner"),
+    ] = "scanner"
 
 
-class SourceEntry(_Model):
+@dataclass(frozen=True)
+class SourceEntry(Model):
     """One input to read: exactly one format key, naming files or folders."""
 
-    services: Paths | None = Field(None, description="native service manifests (files or folders)")
-    python: Paths | PythonSource | None = Field(
-        None, description="Python package folders or roots, or options"
+    services: Annotated[
+        Paths | None, Field(description="native service manifests (files or folders)")
+    ] = None
+    python: Annotated[
+        Paths | PythonSource | None,
+        Field(description="Python package folders or roots, or options"),
+    ] = None
+    pydeps: Annotated[Paths | None, Field(description="JSON written by pydeps --show-deps")] = None
+    compose: Annotated[
+        Paths | None,
+        Field(description="docker compose files, merged in order (base, then overrides)"),
+    ] = None
+    kubernetes: Annotated[
+        Paths | None,
+        Field(
+            description="Kubernetes manifests: files, folders, or '-' for rendered output on stdin"
+        ),
+    ] = None
+    backstage: Annotated[Paths | None, Field(description="Backstage catalog-info.yaml files")] = (
+        None
     )
-    pydeps: Paths | None = Field(None, description="JSON written by pydeps --show-deps")
-    compose: Paths | None = Field(
-        None, description="docker compose files, merged in order (base, then overrides)"
-    )
-    kubernetes: Paths | None = Field(
-        None,
-        description="Kubernetes manifests: files, folders, or '-' for rendered output on stdin",
-    )
-    backstage: Paths | None = Field(None, description="Backstage catalog-info.yaml files")
-    traces: Paths | None = Field(None, description="Jaeger dependencies JSON (observed calls)")
-
-    @model_validator(mode="after")
-    def _one_format(self) -> SourceEntry:
-        chosen = [name for name in type(self).model_fields if getattr(self, name) is not None]
-        if len(chosen) != 1:
-            raise PydanticCustomError(
-                "one_source", "name exactly one source format, e.g. 'services: services.yaml'"
-            )
-        return self
+    traces: Annotated[
+        Paths | None, Field(description="Jaeger dependencies JSON (observed calls)")
+    ] = None
 
     @property
     def format(self) -> str:
-        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+        return next(f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None)
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -108,56 +102,85 @@ class SourceEntry(_Model):
         return tuple(value.roots) if isinstance(value, PythonSource) else tuple(value)
 
     @property
-    def options(self) -> _Model | None:
+    def options(self) -> PythonSource | None:
         value = getattr(self, self.format)
-        return value if isinstance(value, _Model) else None
+        return value if isinstance(value, PythonSource) else None
 
 
-class ServiceFacts(_Model):
+def _one_format(entry: SourceEntry) -> SourceEntry:
+    """A source entry names exactly one format (run by pydantic after the fields)."""
+    from pydantic_core import PydanticCustomError
+
+    chosen = [f.name for f in dataclasses.fields(entry) if getattr(entry, f.name) is not None]
+    if len(chosen) != 1:
+        raise PydanticCustomError(
+            "one_source", "name exactly one source format, e.g. 'services: services.yaml'"
+        )
+    return entry
+
+
+@dataclass(frozen=True)
+class ServiceFacts(Model):
     """Per-service facts: the code it owns, its layer, whether it is an entry point."""
 
-    code: Patterns = Field((), description="module patterns owned by the service, e.g. 'api.*'")
+    code: Annotated[
+        Patterns, Field(description="module patterns owned by the service, e.g. 'api.*'")
+    ] = ()
     layer: str | None = None
     entrypoint: StrictBool = False
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
-class Layer(_Model):
-    name: str = Field(description="layer name; layers are listed lowest first")
-    match: Patterns = Field((), description="names, globs or 'label:key=value' selectors")
-    independent: StrictBool = Field(False, description="members must not depend on each other")
+@dataclass(frozen=True)
+class Layer(Model):
+    name: Annotated[str, Field(description="layer name; layers are listed lowest first")]
+    match: Annotated[
+        Patterns, Field(description="names, globs or 'label:key=value' selectors")
+    ] = ()
+    independent: Annotated[
+        StrictBool, Field(description="members must not depend on each other")
+    ] = False
     description: str = ""
 
 
-class Forbidden(_Model):
+@dataclass(frozen=True)
+class Forbidden(Model):
     name: str
-    from_: Patterns = Field(alias="from", description="names, globs, 'layer:X' or 'label:k=v'")
-    to: Patterns = Field(description="names, globs, 'layer:X' or 'label:k=v'")
-    transitive: StrictBool = Field(False, description="also forbid indirect paths")
+    from_: Annotated[
+        Patterns, Field(alias="from", description="names, globs, 'layer:X' or 'label:k=v'")
+    ]
+    to: Annotated[Patterns, Field(description="names, globs, 'layer:X' or 'label:k=v'")]
+    transitive: Annotated[StrictBool, Field(description="also forbid indirect paths")] = False
     severity: Literal["error", "warning"] = "error"
     strengths: tuple[Literal["hard", "soft"], ...] = ("hard", "soft")
     levels: tuple[Literal["module", "service"], ...] = ("module", "service")
 
 
-class Isolated(_Model):
+@dataclass(frozen=True)
+class Isolated(Model):
     """Nodes that must keep working when what they watch or rescue is down."""
 
     name: str
-    nodes: Patterns = Field(description="the isolated nodes: names, globs, 'label:k=v'")
-    watches: Patterns = Field(description="what they must have no hard path to")
+    nodes: Annotated[Patterns, Field(description="the isolated nodes: names, globs, 'label:k=v'")]
+    watches: Annotated[Patterns, Field(description="what they must have no hard path to")]
 
 
-class EdgeMatch(_Model):
-    from_: str | None = Field(None, alias="from")
+@dataclass(frozen=True)
+class EdgeMatch(Model):
+    from_: Annotated[str | None, Field(alias="from")] = None
     to: str | None = None
     kind: str | None = None
-    env: str | None = Field(
-        None, description="glob on the environment variable the edge was read from, e.g. 'OTEL_*'"
+    env: Annotated[
+        str | None,
+        Field(description="glob on the environment variable the edge was read from, e.g. 'OTEL_*'"),
+    ] = None
+    source: Annotated[str | None, Field(description="the source that read it, e.g. 'compose'")] = (
+        None
     )
-    source: str | None = Field(None, description="the source that read it, e.g. 'compose'")
 
 
-class EdgeRule(_Model):
+@dataclass(frozen=True)
+class EdgeRule(Model):
     """Reclassify edges that sources cannot type alone."""
 
     match: EdgeMatch
@@ -165,31 +188,37 @@ class EdgeRule(_Model):
     strength: Literal["hard", "soft"] | None = None
 
 
-class CycleOptions(_Model):
-    count: tuple[EdgeClass, ...] = Field(
-        ("hard",), description="edge classes that close an error cycle"
-    )
-    warn: tuple[EdgeClass, ...] = Field(
-        ("soft", "telemetry", "monitoring"),
-        description="further classes that close a warning cycle",
-    )
-    witnesses_per_component: StrictInt = Field(10, ge=1, le=1000)
+@dataclass(frozen=True)
+class CycleOptions(Model):
+    count: Annotated[
+        tuple[EdgeClass, ...], Field(description="edge classes that close an error cycle")
+    ] = ("hard",)
+    warn: Annotated[
+        tuple[EdgeClass, ...], Field(description="further classes that close a warning cycle")
+    ] = ("soft", "telemetry", "monitoring")
+    witnesses_per_component: Annotated[StrictInt, Field(ge=1, le=1000)] = 10
     levels: tuple[Literal["module", "service"], ...] = ("module", "service")
 
 
-class Config(_Model):
+@dataclass(frozen=True)
+class Config(Model):
     """A depguard config (depguard.yaml or [tool.depguard] in pyproject.toml)."""
 
-    extends: Paths = Field((), description="rule sets by name (see rules/) or paths")
-    sources: tuple[SourceEntry, ...] = ()
+    extends: Annotated[Paths, Field(description="rule sets by name (see rules/) or paths")] = ()
+    sources: tuple[Annotated[SourceEntry, AfterValidator(_one_format)], ...] = ()
     exclude: Patterns = ()
-    services: dict[str, ServiceFacts] = Field(default_factory=dict)
+    services: dict[str, ServiceFacts] = field(default_factory=dict)
     layers: tuple[Layer, ...] = ()
     forbidden: tuple[Forbidden, ...] = ()
     isolated: tuple[Isolated, ...] = ()
     edges: tuple[EdgeRule, ...] = ()
     cycles: CycleOptions = CycleOptions()
     baseline: str | None = None
+
+
+def parse(raw: Any) -> Config:
+    """A config from its data as read (validation.Invalid with every error otherwise)."""
+    return validation.parse(Config, raw)
 
 
 @dataclass(frozen=True)
@@ -268,8 +297,8 @@ def load(path: Path, root: Path | None = None) -> Config:
     loaded = _load_chain(path, root or path.parent)
     merged = Config()
     for part in loaded:
-        merged = _merge(merged, part.config)
-    merged = merged.model_copy(update={"extends": ()})
+        merged = _merge(merged, part.config, set(part.raw))
+    merged = replace(merged, extends=())
     problems = [line for part in loaded for line in _check_references(part, merged)]
     if problems:
         raise ConfigError(problems)
@@ -412,8 +441,8 @@ class _TomlLines(dict[str, Any]):
 
 def _validate(raw: Any, shown: str) -> Config:
     try:
-        return Config.model_validate(raw)
-    except ValidationError as exc:
+        return parse(raw)
+    except validation.Invalid as exc:
         line_for = raw.line_for if isinstance(raw, _TomlLines) else None
         raise ConfigError(validation.error_lines(exc, raw, shown, Config, line_for)) from None
 
@@ -421,17 +450,18 @@ def _validate(raw: Any, shown: str) -> Config:
 _REPLACE = ("sources", "exclude", "layers", "cycles", "baseline")
 
 
-def _merge(base: Config, child: Config) -> Config:
-    """A child replaces what it sets, adds to rules and edges, and merges services."""
+def _merge(base: Config, child: Config, keys: set[str]) -> Config:
+    """A child replaces what it sets (`keys`, as written), adds to rules and edges, and
+    merges services."""
     update: dict[str, Any] = {}
     for key in _REPLACE:
-        if key in child.model_fields_set:
+        if key in keys:
             update[key] = getattr(child, key)
     update["forbidden"] = base.forbidden + child.forbidden
     update["isolated"] = base.isolated + child.isolated
     update["edges"] = base.edges + child.edges
     update["services"] = {**base.services, **child.services}
-    return base.model_copy(update=update)
+    return replace(base, **update)
 
 
 def _check_references(part: _Loaded, merged: Config) -> list[str]:
@@ -606,7 +636,7 @@ def layer_rank(config: Config) -> dict[str, int]:
 
 
 def json_schema() -> str:
-    schema = Config.model_json_schema(by_alias=True)
+    schema = validation.json_schema(Config)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "depguard config"
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"

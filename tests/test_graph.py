@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from depguard.config import Config, Layer, ServiceFacts, edge_classifier, layer_for, owner_for
+from depguard.config import (
+    Config,
+    Layer,
+    ServiceFacts,
+    edge_classifier,
+    layer_for,
+    owner_for,
+    parse,
+)
 from depguard.graph import build
 from depguard.model import Edge, Evidence, Fragment, Node
 
@@ -127,7 +135,7 @@ def test_a_declared_layer_the_rules_do_not_know_is_a_diagnostic() -> None:
 
 
 def test_edge_rules_reclassify_edges() -> None:
-    config = Config.model_validate(
+    config = parse(
         {
             "edges": [
                 {"match": {"from": "console", "to": "ap*"}, "kind": "async", "strength": "soft"}

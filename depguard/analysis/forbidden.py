@@ -22,14 +22,12 @@ def find_forbidden(graph: DependencyGraph, level: Level, config: Config) -> list
 def _isolation_rules(config: Config) -> list[Forbidden]:
     """An isolated node must have no hard path to what it watches: a transitive rule."""
     return [
-        Forbidden.model_validate(
-            {
-                "name": f"isolation: {rule.name}",
-                "from": rule.nodes,
-                "to": rule.watches,
-                "transitive": True,
-                "strengths": ["hard"],
-            }
+        Forbidden(
+            name=f"isolation: {rule.name}",
+            from_=rule.nodes,
+            to=rule.watches,
+            transitive=True,
+            strengths=("hard",),
         )
         for rule in config.isolated
     ]

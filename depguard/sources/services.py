@@ -7,49 +7,54 @@ an edge whose evidence is the line it was written on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources import discovery
 from depguard.sources.files import relative, walk
+from depguard.validation import Model
+
+if TYPE_CHECKING:
+    from pydantic import Field, StrictBool
 
 SOURCE = "services"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Dependency(_Model):
-    on: str = Field(alias="service", description="the service or resource depended on")
+@dataclass(frozen=True)
+class Dependency(Model):
+    on: Annotated[str, Field(alias="service", description="the service or resource depended on")]
     kind: str = "runtime"
     strength: Literal["hard", "soft"] | None = None
     optional: StrictBool = False
     note: str = ""
-    fallback: str | None = Field(None, description="a service used when this one is down")
+    fallback: Annotated[str | None, Field(description="a service used when this one is down")] = (
+        None
+    )
 
 
+@dataclass(frozen=True)
 class ResourceDependency(Dependency):
-    on: str = Field(alias="resource")
+    on: Annotated[str, Field(alias="resource")]
 
 
-class Service(_Model):
+@dataclass(frozen=True)
+class Service(Model):
     name: str | None = None
     layer: str | None = None
     owner: str | None = None
     description: str = ""
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     entrypoint: StrictBool = False
     depends_on: tuple[str | Dependency | ResourceDependency, ...] = ()
 
 
-class Manifest(_Model):
-    services: dict[str, Service] = Field(default_factory=dict)
-    resources: dict[str, Annotated[Service, Field()]] = Field(default_factory=dict)
+@dataclass(frozen=True)
+class Manifest(Model):
+    services: dict[str, Service] = field(default_factory=dict)
+    resources: dict[str, Service] = field(default_factory=dict)
 
 
 discover = discovery.services_files
@@ -91,12 +96,12 @@ def _validate(raw: Any, shown: str, fragment: Fragment) -> Manifest | None:
     single = "name" in raw and "services" not in raw
     try:
         if single:
-            service = Service.model_validate(raw)
+            service = validation.parse(Service, raw)
             if not service.name:
                 raise ValueError
             return Manifest(services={service.name: service})
-        return Manifest.model_validate(raw)
-    except ValidationError as exc:
+        return validation.parse(Manifest, raw)
+    except validation.Invalid as exc:
         model = Service if single else Manifest
         for line, text in validation.errors(exc, raw, model):
             fragment.diagnostics.append(Diagnostic(shown, line, text))
@@ -132,7 +137,7 @@ def _add(manifest: Manifest, raw: Any, shown: str, resources: set[str], fragment
 
 def _edge(source: str, dep: str | Dependency, resources: set[str], shown: str, line: int) -> Edge:
     if isinstance(dep, str):
-        dep = Dependency.model_validate({"service": dep})
+        dep = Dependency(on=dep)
     is_resource = isinstance(dep, ResourceDependency) or dep.on in resources
     target = node_id("resource" if is_resource else "service", dep.on)
     strength = dep.strength or ("soft" if dep.optional else "hard")

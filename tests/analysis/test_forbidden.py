@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from builders import service_graph
 
+from depguard import validation
 from depguard.analysis.forbidden import find_forbidden
 from depguard.config import Config, Forbidden, Layer
 
@@ -11,7 +12,7 @@ LAYER_DEFS = (Layer(name="infra"), Layer(name="api"))
 
 def rule(**fields: object) -> Config:
     base = {"name": "status page stays out", "from": ("status",), "to": ("layer:api",)}
-    return Config(layers=LAYER_DEFS, forbidden=(Forbidden.model_validate(base | fields),))
+    return Config(layers=LAYER_DEFS, forbidden=(validation.parse(Forbidden, base | fields),))
 
 
 def chain(finding) -> list[str]:  # type: ignore[no-untyped-def]

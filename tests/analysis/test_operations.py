@@ -17,7 +17,7 @@ from depguard.analysis.operations import (
     shared_fate,
     start_order,
 )
-from depguard.config import Config
+from depguard.config import parse
 
 Run = Callable[..., Any]
 
@@ -104,7 +104,7 @@ def test_cut_prefers_upward_then_soft_then_fewest_lines() -> None:
 
 
 def test_the_data_plane_rule_and_isolation_come_from_the_rules() -> None:
-    config = Config.model_validate(
+    config = parse(
         {
             "forbidden": [
                 {

@@ -444,7 +444,7 @@ def collect(source: str, paths: list[str]) -> Callable[[Path], list[Problem]]:
     """Read `paths` with one source, as `pipeline.collect` reads a configured source."""
 
     def call(root: Path) -> list[Problem]:
-        cfg = config.Config.model_validate({"sources": [{source: paths}]})
+        cfg = config.parse({"sources": [{source: paths}]})
         project = config.Project(root=root, config=cfg, config_file=None)
         return fragments_problems(pipeline.collect(project, use_cache=False))
 

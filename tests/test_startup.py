@@ -1,0 +1,65 @@
+"""Start-up stays lean: a run with no config file never imports pydantic.
+
+Importing pydantic and building validators took about a tenth of a second, most of a
+small project's `depguard check` (and of every pre-commit run on it). The config models
+are dataclasses validated only when a config file is read, and typer is held below 0.29,
+which imports pydantic to coerce every option.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+
+def imported(*args: str, cwd: Path) -> set[str]:
+    """The modules a whole `depguard` process imports (from `python -X importtime`)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "depguard", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def package(root: Path) -> Path:
+    (root / "shop").mkdir()
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "a.py").write_text("from shop import b\n")
+    (root / "shop" / "b.py").write_text("import shop.a\n")
+    return root / "shop"
+
+
+def test_a_check_with_no_config_imports_no_pydantic(tmp_path: Path) -> None:
+    shop = package(tmp_path)
+    (tmp_path / ".git").mkdir()  # the config search stops here
+    modules = imported("check", str(shop), "--no-cache", cwd=tmp_path)
+    assert "depguard.analysis.cycles" in modules  # the whole run was timed
+    assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
+
+
+def test_a_config_file_is_still_validated(tmp_path: Path) -> None:
+    shop = package(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (shop / "depguard.yaml").write_text("layers:\n  - name: core\n    matchs: [shop.*]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "depguard", "check", str(shop), "--no-cache"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "depguard.yaml:3: layers[0].matchs: unknown key 'matchs' (did you mean 'match'?)" in (
+        result.stderr
+    )
