@@ -7,17 +7,14 @@ bombs refused before anything walks them, and `file:line` on every error.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-try:  # the C parser is several times faster; the pure one is always there
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
 
 MAX_EXPANDED_NODES = 1_000_000
 
@@ -46,47 +43,61 @@ class LineList(list[Any]):
     item_lines: list[int]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    def construct_line_map(self, node: yaml.MappingNode) -> Iterator[LineDict]:
-        data = LineDict()
-        data.line = node.start_mark.line + 1
-        data.key_lines = {}
-        yield data
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                key = self.construct_object(key_node)
-                line = key_node.start_mark.line + 1
-                if key in seen:
-                    raise YamlError("", line, f"duplicate key {key!r} (first at line {seen[key]})")
-                seen[key] = line
-        data.update(self.construct_mapping(node))
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = self.construct_object(key_node)
-                data.key_lines.setdefault(key, key_node.start_mark.line + 1)
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    """The safe loader that records lines, built on first use: importing PyYAML takes
+    10 ms, and a run that reads no YAML (a Python package with no config) needs none."""
+    import yaml
 
-    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
-        """An integer, refused (not a crash) when it has more digits than Python converts."""
-        try:
-            value: int = self.construct_yaml_int(node)
-        except ValueError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "integer too large (more than 4300 digits)", node.start_mark
-            ) from None
-        return value
+    # the C parser is several times faster; the pure one is always there
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def construct_line_seq(self, node: yaml.SequenceNode) -> Iterator[LineList]:
-        data = LineList()
-        data.line = node.start_mark.line + 1
-        data.item_lines = [item.start_mark.line + 1 for item in node.value]
-        yield data
-        data.extend(self.construct_sequence(node))
+    class _Loader(base):  # type: ignore[misc,valid-type]
+        def construct_line_map(self, node: yaml.MappingNode) -> Iterator[LineDict]:
+            data = LineDict()
+            data.line = node.start_mark.line + 1
+            data.key_lines = {}
+            yield data
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.tag != "tag:yaml.org,2002:merge"
+                ):
+                    key = self.construct_object(key_node)
+                    line = key_node.start_mark.line + 1
+                    if key in seen:
+                        raise YamlError(
+                            "", line, f"duplicate key {key!r} (first at line {seen[key]})"
+                        )
+                    seen[key] = line
+            data.update(self.construct_mapping(node))
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = self.construct_object(key_node)
+                    data.key_lines.setdefault(key, key_node.start_mark.line + 1)
 
+        def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+            """An integer, refused (not a crash) when it has more digits than Python converts."""
+            try:
+                value: int = self.construct_yaml_int(node)
+            except ValueError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "integer too large (more than 4300 digits)", node.start_mark
+                ) from None
+            return value
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_seq)
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_bounded_int)
+        def construct_line_seq(self, node: yaml.SequenceNode) -> Iterator[LineList]:
+            data = LineList()
+            data.line = node.start_mark.line + 1
+            data.item_lines = [item.start_mark.line + 1 for item in node.value]
+            yield data
+            data.extend(self.construct_sequence(node))
+
+    _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_line_map)
+    _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_line_seq)
+    _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_bounded_int)
+    return _Loader
 
 
 class _RecursiveAlias(Exception):
@@ -99,6 +110,8 @@ def _expanded_size(root: yaml.Node) -> int:
 
     An alias inside the node it names (`a: &a [*a]`) has no finite expansion: refused.
     """
+    import yaml
+
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -176,7 +189,9 @@ def read_text(path: Path, file: str) -> str:
 
 def load_all(text: str, file: str) -> list[tuple[Any, int]]:
     """Every document of a YAML stream, each with the line it starts on."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     docs: list[tuple[Any, int]] = []
     try:
         while loader.check_node():
