@@ -94,7 +94,7 @@ class SourceEntry(Model):
 
     @property
     def format(self) -> str:
-        return next(f.name for f in dataclasses.fields(self) if getattr(self, f.name) is not None)
+        return _formats(self)[0]
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -107,12 +107,16 @@ class SourceEntry(Model):
         return value if isinstance(value, PythonSource) else None
 
 
+def _formats(entry: SourceEntry) -> list[str]:
+    """The format keys a source entry sets."""
+    return [f.name for f in dataclasses.fields(entry) if getattr(entry, f.name) is not None]
+
+
 def _one_format(entry: SourceEntry) -> SourceEntry:
     """A source entry names exactly one format (run by pydantic after the fields)."""
     from pydantic_core import PydanticCustomError
 
-    chosen = [f.name for f in dataclasses.fields(entry) if getattr(entry, f.name) is not None]
-    if len(chosen) != 1:
+    if len(_formats(entry)) != 1:
         raise PydanticCustomError(
             "one_source", "name exactly one source format, e.g. 'services: services.yaml'"
         )
