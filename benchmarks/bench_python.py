@@ -25,6 +25,11 @@ homeassistant):
    stops there, before the corpus root's `depguard.yaml` and this repository's own
    `pyproject.toml`.
 
+depguard's warm runs use both its caches: `.depguard_cache/` in the corpus root and the
+validated config it keeps in the user's cache folder, which is pointed (XDG_CACHE_HOME)
+inside `.depguard_cache/` here, so that clearing one folder clears both. Cold runs pass
+`--no-cache`, which reads and writes neither.
+
 Why: depguard reads Python with its own import scanner (no `ast.parse`, nothing
 imported) and caches by file content; these are the tools a user would otherwise pick,
 so their times on real code are the bar. The tools check different things (import-linter
@@ -231,6 +236,8 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
     importable = {**env, "PYTHONPATH": str(root)}  # grimp and import-linter import by name
     grimp_cache, linter_cache = CACHE / "grimp" / name, CACHE / "importlinter" / name
     depguard_cache = root / ".depguard_cache"
+    # the validated config too (see the module docstring): one folder clears both caches
+    dg_env = {**env, "XDG_CACHE_HOME": str(depguard_cache / "user")}
     kept = frozenset({0, 1})  # 1: the contract is broken, which is a result
     edited = root / name / corpus.layers[0] / "__init__.py"  # in the lowest layer
 
@@ -287,23 +294,23 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
             importable,
             valid=lambda output: output.lstrip().startswith("{"),
         ),
-        Cmd("depguard graph cold", [*graph, "--no-cache"], root, env),
-        Cmd("depguard graph warm", graph, root, env, warm=depguard_cache),
-        Cmd("depguard check cold", [*check, "--no-cache"], root, env, kept),
+        Cmd("depguard graph cold", [*graph, "--no-cache"], root, dg_env),
+        Cmd("depguard graph warm", graph, root, dg_env, warm=depguard_cache),
+        Cmd("depguard check cold", [*check, "--no-cache"], root, dg_env, kept),
         Cmd(
             "depguard check cold, no config",
             dg("check", pkgdir, "--no-cache"),
             root,
-            env,
+            dg_env,
             kept,
             valid=lambda output: "Layer violations" not in output,  # no config was found
         ),
-        Cmd("depguard check warm", check, root, env, kept, warm=depguard_cache),
+        Cmd("depguard check warm", check, root, dg_env, kept, warm=depguard_cache),
         Cmd(
             "depguard scan and build, in-process, no cache",
             [str(BIN / "python"), "-c", stage],
             root,
-            env,
+            dg_env,
             reports_elapsed=True,
         ),
         Cmd(
@@ -318,7 +325,7 @@ def commands(corpus: Corpus, skip_pydeps: bool) -> list[Cmd]:
             "depguard check warm, one file edited",
             check,
             root,
-            env,
+            dg_env,
             kept,
             warm=depguard_cache,
             edit=edited,

@@ -59,7 +59,10 @@ ConfigOpt = Annotated[
     ),
 ]
 NoCacheOpt = Annotated[
-    bool, typer.Option("--no-cache", help="Scan every file; neither read nor write the cache.")
+    bool,
+    typer.Option(
+        "--no-cache", help="Scan every file and validate the config again; read and write no cache."
+    ),
 ]
 OutputOpt = Annotated[
     str | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
@@ -168,7 +171,7 @@ def baseline_command(
         from depguard import pipeline
         from depguard.fsutil import write_output
 
-        project = configuration.open_project(path, config)
+        project = configuration.open_project(path, config, not no_cache)
         result, _ = pipeline.analyse(project, not no_cache)
         for diagnostic in result.diagnostics:
             typer.echo(str(diagnostic), err=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from depguard import validation, yamlio
+from depguard import config_cache, validation, yamlio
 from depguard.model import Edge, Level, Node
 from depguard.validation import Model
 
@@ -220,6 +220,24 @@ class Config(Model):
     baseline: str | None = None
 
 
+# every model a config holds (Config first): the only classes a kept config is read back into
+_KEPT = config_cache.Models(
+    (
+        Config,
+        SourceEntry,
+        PythonSource,
+        ServiceFacts,
+        Layer,
+        Forbidden,
+        Isolated,
+        EdgeMatch,
+        EdgeRule,
+        CycleOptions,
+    ),
+    (__file__, validation.__file__ or ""),
+)
+
+
 def parse(raw: Any) -> Config:
     """A config from its data as read (validation.Invalid with every error otherwise)."""
     return validation.parse(Config, raw)
@@ -294,10 +312,19 @@ class _Loaded:
     shown: str
     raw: Any
     config: Config
+    data: bytes  # the bytes `raw` was parsed from
 
 
-def load(path: Path, root: Path | None = None) -> Config:
-    """Load a config file and everything it extends; raise ConfigError with every problem."""
+def load(path: Path, root: Path | None = None, cached: bool = False) -> Config:
+    """Load a config file and everything it extends; raise ConfigError with every problem.
+
+    With `cached`, a config that validated before and whose files are unchanged is read
+    back from the user's cache instead (`config_cache`), without pydantic or PyYAML.
+    """
+    if cached:
+        kept: Config | None = config_cache.lookup(path, _KEPT)
+        if kept is not None:
+            return kept
     loaded = _load_chain(path, root or path.parent)
     merged = Config()
     for part in loaded:
@@ -306,12 +333,14 @@ def load(path: Path, root: Path | None = None) -> Config:
     problems = [line for part in loaded for line in _check_references(part, merged)]
     if problems:
         raise ConfigError(problems)
+    if cached:
+        config_cache.store(path, [(part.file, part.data) for part in loaded], merged, _KEPT)
     return merged
 
 
 def _load_chain(path: Path, root: Path, seen: tuple[Path, ...] = ()) -> list[_Loaded]:
     shown = _shown(path, root)
-    raw = _read_raw(path, shown)
+    raw, data = _read_raw(path, shown)
     config = _validate(raw, shown)
     chain: list[_Loaded] = []
     here = (*seen, path.resolve())
@@ -324,7 +353,7 @@ def _load_chain(path: Path, root: Path, seen: tuple[Path, ...] = ()) -> list[_Lo
         if base.resolve() in here:
             raise ConfigError([f"{shown}:{line}: extends: circular extends ({name} again)"])
         chain.extend(_load_chain(base, root, here))
-    chain.append(_Loaded(path, shown, raw, config))
+    chain.append(_Loaded(path, shown, raw, config, data))
     return chain
 
 
@@ -354,13 +383,16 @@ def _resolve_extends(name: str, here: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _read_raw(path: Path, shown: str) -> Any:
+def _read_raw(path: Path, shown: str) -> tuple[Any, bytes]:
+    """A config file's data as read, and the bytes it was read from."""
     if not path.exists():
         raise ConfigError([f"{shown}:0: config file not found"])
     if path.name == "pyproject.toml":
-        return _read_pyproject(path, shown)
+        data = yamlio.read_data(path, shown)
+        return _read_pyproject(yamlio.text_of(data, shown), shown), data
     try:
-        raw = yamlio.load_one(yamlio.read_text(path, shown), shown)
+        data = yamlio.read_data(path, shown)
+        raw = yamlio.load_one(yamlio.text_of(data, shown), shown)
     except yamlio.YamlError as exc:
         raise ConfigError([str(exc)]) from None
     if raw is None:
@@ -372,13 +404,12 @@ def _read_raw(path: Path, shown: str) -> Any:
         )
     if not isinstance(raw, dict):
         raise ConfigError([f"{shown}:1: expected a mapping at the top, got {validation.show(raw)}"])
-    return raw
+    return raw, data
 
 
-def _read_pyproject(path: Path, shown: str) -> Any:
+def _read_pyproject(text: str, shown: str) -> Any:
     import tomllib
 
-    text = yamlio.read_text(path, shown)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -524,8 +555,9 @@ def _check_references(part: _Loaded, merged: Config) -> list[str]:
 # ---------------------------------------------------------------- the project
 
 
-def open_project(path: Path, config_file: Path | None = None) -> Project:
-    """The project rooted at the config's folder, or at PATH when there is no config."""
+def open_project(path: Path, config_file: Path | None = None, cached: bool = False) -> Project:
+    """The project rooted at the config's folder, or at PATH when there is no config;
+    `cached`: the config may be read back from the user's cache (see `load`)."""
     if not path.exists():
         raise ConfigError([f"{path}:0: no such file or folder"])
     if config_file is not None:
@@ -541,7 +573,7 @@ def open_project(path: Path, config_file: Path | None = None) -> Project:
         root = path if path.is_dir() else path.parent
         return Project(root=root, config=Config(), config_file=None)
     root = found.parent
-    return Project(root=root, config=load(found, root), config_file=found)
+    return Project(root=root, config=load(found, root, cached), config_file=found)
 
 
 # ---------------------------------------------------------------- using the rules

@@ -79,7 +79,7 @@ def run(
     path: Path, config_file: Path | None = None, use_cache: bool = True
 ) -> tuple[Result, graph.DependencyGraph]:
     """Everything `check` needs: the result and the graph it was computed on."""
-    project = config.open_project(path, config_file)
+    project = config.open_project(path, config_file, use_cache)
     return analyse(project, use_cache)
 
 
@@ -88,7 +88,7 @@ def graph_only(
 ) -> tuple[graph.DependencyGraph, list[Diagnostic]]:
     """The graph and the input problems, without looking for findings (a JSON export of
     the graph shows none)."""
-    project = config.open_project(path, config_file)
+    project = config.open_project(path, config_file, use_cache)
     fragments = collect(project, use_cache)
     dependency_graph, problems = build(project, fragments)
     return dependency_graph, _diagnostics(fragments, problems)
@@ -158,7 +158,7 @@ def check(
     use_cache: bool = True,
 ) -> tuple[Result, graph.DependencyGraph]:
     """Analyse, then diff against the baseline when one is named or configured."""
-    project = config.open_project(path, config_file)
+    project = config.open_project(path, config_file, use_cache)
     result, dependency_graph = analyse(project, use_cache)
     named = baseline_file is not None or project.config.baseline is not None
     if use_baseline and named:

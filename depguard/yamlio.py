@@ -176,10 +176,18 @@ def lone_surrogate(json_text: str) -> tuple[int, str] | None:
 
 
 def read_text(path: Path, file: str) -> str:
+    return text_of(read_data(path, file), file)
+
+
+def read_data(path: Path, file: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise YamlError(file, 0, f"cannot read: {exc.strerror or exc}") from None
+
+
+def text_of(data: bytes, file: str) -> str:
+    """A file's bytes as text: UTF-8 (a BOM allowed) without NUL bytes."""
     text = decode(data, file)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1

@@ -35,6 +35,15 @@ def deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Validated configs are kept in the user's cache folder: the suite's go to a
+    temporary one (child processes inherit it), never to the real home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., object]:
     """Run `depguard ARGS` in-process; returns the click Result (stdout, stderr apart)."""
