@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from depguard.analysis.paths import Adjacency, adjacency, shortest_cycles, strong_components
+from depguard.analysis.paths import Adjacency, adjacency, cyclic_components, shortest_cycles
 from depguard.config import CycleOptions
 from depguard.graph import DependencyGraph
 from depguard.model import Finding, Hop, Level, finding_id
@@ -20,30 +20,48 @@ def cyclic_edges(
     graph: DependencyGraph, level: Level, classes: Collection[str]
 ) -> dict[tuple[str, str], int]:
     """Edges inside a non-trivial component (or self-loops), mapped to a component number."""
-    kept = [(e.source, e.target) for e in graph.iter_edges(level) if e.edge_class in classes]
+    return _cyclic(_classed(graph, level), classes)
+
+
+def _classed(graph: DependencyGraph, level: Level) -> list[tuple[str, str, str]]:
+    """Every edge as (source, target, class): the class is asked once per edge."""
+    return [(e.source, e.target, e.edge_class) for e in graph.iter_edges(level)]
+
+
+def _cyclic(
+    classed: list[tuple[str, str, str]], classes: Collection[str]
+) -> dict[tuple[str, str], int]:
+    kept = [(u, v) for u, v, edge_class in classed if edge_class in classes]
     counted: Adjacency = {}
     for u, v in kept:
         counted.setdefault(u, []).append(v)
+    # only components that hold a cycle are numbered (in the order of their sorted
+    # members): a large tree has thousands of single modules, each its own component
     component: dict[str, int] = {}
-    components = sorted(sorted(c) for c in strong_components(counted))
-    for index, members in enumerate(components):
+    for index, members in enumerate(cyclic_components(counted)):
         for member in members:
             component[member] = index
-    return {(u, v): component[u] for u, v in kept if component[u] == component[v]}
+    found: dict[tuple[str, str], int] = {}
+    for u, v in kept:
+        number = component.get(u)
+        if number is not None and number == component.get(v):
+            found[u, v] = number
+    return found
 
 
 def find_cycles(
     graph: DependencyGraph, level: Level, options: CycleOptions, rank: dict[str, int]
 ) -> list[Finding]:
     counted = set(options.count)
-    hard = cyclic_edges(graph, level, counted)
+    classed = _classed(graph, level)
+    hard = _cyclic(classed, counted)
     findings = [
         _finding(graph, level, edges, set(), options, rank, "error")
         for edges in _by_component(hard)
     ]
     warn = set(options.warn) - counted
-    if warn and any(e.edge_class in warn for e in graph.iter_edges(level)):
-        wider = cyclic_edges(graph, level, counted | warn)
+    if warn and any(edge_class in warn for _, _, edge_class in classed):
+        wider = _cyclic(classed, counted | warn)
         digraph = graph.digraph(level)
         for edges in _by_component(wider):
             # the component is new or larger only thanks to edges of a warn class
