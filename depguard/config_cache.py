@@ -96,7 +96,7 @@ def store(
     }
     target = entry_path(config_file)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the rules of private code
         atomic_write(target, json.dumps(entry, separators=(",", ":")))  # dict order kept
     except OSError:
         pass  # a read-only home: the run goes on, only without the speed-up

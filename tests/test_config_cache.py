@@ -310,3 +310,10 @@ def test_no_cache_neither_reads_nor_writes_an_entry(
     config_cache.store(rules, [(rules, rules.read_bytes())], Config(), config._KEPT)
     assert depguard("check", ".", cwd=root, env=env).returncode == 0
     assert depguard("check", ".", "--no-cache", cwd=root, env=env).returncode == 1
+
+
+def test_the_folder_is_private(rich: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries name a project's layers and services: other users need not read them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    load(rich, cached=True)
+    assert config_cache.folder().stat().st_mode & 0o077 == 0
