@@ -54,8 +54,20 @@ Decisions
   missing required `env_file`, a malformed `.env` line, an unterminated `${` are each a
   `Diagnostic(file, line, message)` and the rest of the project is still read. Unknown
   keys (`x-*`, `networks`, `volumes`, `configs`, `secrets`, `build`...) are ignored.
-- Not followed (yet): top-level `include:` and a service's `extends:`; YAML tags
-  `!reset` and `!override` are refused by `depguard.yamlio` like any other tag.
+- A service's `extends` (`{service: base}` or `{service: base, file: other.yaml}`, the
+  file relative to the one extending): the base's definition is merged first, then the
+  service's own, by the same rules as `-f` files, so an inherited `environment` address
+  or `depends_on` is an edge whose evidence is the base's line. A base in another file
+  reads its relative paths (`env_file`) from that file's folder and is not itself a
+  service of the project. A missing file or service, or a circular `extends`, is a
+  diagnostic.
+- Top-level `include` (a path, or `{path: one or a list, project_directory, env_file}`):
+  each entry is read as its own compose project, after the files it is named in (paths
+  relative to the including file, its own project directory and `.env`, whose values the
+  including project's `.env` overrides), and its services join this project, so edges
+  may cross between them. A missing file, a circular include, or a service that both
+  define (compose refuses to merge them; the first definition is kept) is a diagnostic.
+- YAML tags `!reset` and `!override` are refused by `depguard.yamlio` like any other tag.
 """
 
 from __future__ import annotations
@@ -77,6 +89,9 @@ CONDITIONS = ("service_started", "service_healthy", "service_completed_successfu
 _DEPENDS_ON_KEYS = ("condition", "required", "restart")
 # fields whose value `service:x` makes the service share (and so wait for) x's container
 _MODE_FIELDS = ("network_mode", "ipc", "pid")
+# bases followed for one service: real chains are two or three long, and a file of a
+# hundred thousand services each extending the one before must not take quadratic time
+MAX_EXTENDS = 10
 _VAR_NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 _BRACED = re.compile(r"([_A-Za-z][_A-Za-z0-9]*)(?:(:?[-?+])(.*))?", re.DOTALL)
 # `KEY=value`, and the `KEY: value` form compose's dotenv parser also reads
@@ -101,6 +116,7 @@ def collect(
     project = _Project(root, files[0].parent, exclude, fragment)
     for path in files:
         project.read(path)
+    project.include()  # after every file, as compose evaluates `include`
     project.emit()
     fragment.diagnostics = list(dict.fromkeys(fragment.diagnostics))
     return fragment
@@ -176,13 +192,22 @@ class _Service:
     container_name: str | None = None
     aliases: list[str] = field(default_factory=list)
     link_aliases: dict[str, str] = field(default_factory=dict)
+    dotenv: _DotEnv | None = None  # of the project that defined it (an included one)
 
 
 class _Project:
     """The services of all files so far, merged; then their nodes and edges."""
 
     def __init__(
-        self, root: Path, directory: Path, exclude: tuple[str, ...], out: Fragment
+        self,
+        root: Path,
+        directory: Path,
+        exclude: tuple[str, ...],
+        out: Fragment,
+        chain: tuple[Path, ...] = (),
+        outer: _DotEnv | None = None,
+        env_files: list[Path] | None = None,
+        included: set[Path] | None = None,
     ) -> None:
         self.root = root
         self.directory = directory
@@ -191,6 +216,17 @@ class _Project:
         self.services: dict[str, _Service] = {}
         self.first_file = ""
         self.dotenv = _DotEnv({}, "")
+        # an included project: the files that included it, the including project's .env
+        # (which overrides its own) and the env files its `include` entry names
+        self.chain = chain
+        self.outer = outer
+        self.env_files = env_files
+        self.includes: list[tuple[Any, _Reader, Path]] = []
+        # every file included so far, in the whole tree of includes: each is read once
+        # (a file two projects include brings the same services again, and includes
+        # that fan out must not read a file exponentially often)
+        self.included = included if included is not None else set()
+        self.documents: dict[Path, Any] = {}  # files read for `extends`, by resolved path
 
     def read(self, path: Path) -> None:
         shown = relative(path, self.root)
@@ -203,22 +239,113 @@ class _Project:
         except yamlio.YamlError as exc:
             self.out.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
             return
+        self.documents[path.resolve()] = raw
         services = self._services_of(raw, shown)
-        reader = _Reader(shown, self.directory, self.dotenv, self.out.diagnostics)
+        reader = _Reader(shown, self.directory, self.dotenv, self.out.diagnostics, path.parent)
         for name, body in services.items():
             self._read_service(name, body, services, reader)
+        if isinstance(raw, dict) and raw.get("include") is not None:
+            self.includes.append((raw, reader, path))
 
     def _load_dotenv(self) -> _DotEnv:
+        if self.env_files is not None:  # named by an `include` entry
+            values = self._env_values(self.env_files, required=True)
+            return self._under_outer(_DotEnv(values, "(not in the env files of the include)"))
         path = self.directory / ".env"
         shown = relative(path, self.root)
         missing = f"(no .env beside {self.first_file})"
         if not path.is_file() or is_excluded(shown, self.exclude):
-            return _DotEnv({}, missing)
-        self.out.files.append(shown)
-        values = _read_env_file(path, shown, lambda _: None, "(not set above in .env)", self.out)
-        return _DotEnv(
-            {k: v.value for k, v in values.items() if v.value is not None}, "(not in .env)"
+            return self._under_outer(_DotEnv({}, missing))
+        values = self._env_values([path], required=False)
+        return self._under_outer(_DotEnv(values, "(not in .env)"))
+
+    def _env_values(self, paths: list[Path], required: bool) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for path in paths:
+            shown = relative(path, self.root)
+            if is_excluded(shown, self.exclude):
+                continue
+            if not path.is_file():
+                if required:
+                    self.out.diagnostics.append(Diagnostic(shown, 0, "env file not found"))
+                continue
+            self.out.files.append(shown)
+            values = _read_env_file(path, shown, found.get, "(not set above in .env)", self.out)
+            found.update({k: v.value for k, v in values.items() if v.value is not None})
+        return found
+
+    def _under_outer(self, own: _DotEnv) -> _DotEnv:
+        """An included project's variables: the including project's .env wins."""
+        if self.outer is None:
+            return own
+        return _DotEnv({**own.values, **self.outer.values}, own.note)
+
+    # ------------------------------------------------------------ include
+
+    def include(self) -> None:
+        """Read the projects that `include` names; their services join this one."""
+        for raw, reader, path in self.includes:
+            entries = reader.at(raw, "include", "include")
+            if not isinstance(entries.value, list):
+                entries.wrong("a list of compose files")
+                continue
+            for entry in entries.items():
+                self._include_entry(entry, path)
+
+    def _include_entry(self, entry: _FieldAt, including: Path) -> None:
+        """One entry: `path` or `{path: one or a list, project_directory, env_file}`."""
+        value = entry.value
+        if isinstance(value, dict):
+            if value.get("path") is None:
+                entry.reader.problem(entry.line, f"{entry.where}: missing required key 'path'")
+                return
+            paths = list(_paths(entry.child("path"), "compose files"))
+            directory = _one_path(entry.child("project_directory"), value)
+            env_files = (
+                [including.parent / p for p in _paths(entry.child("env_file"), "env files")]
+                if value.get("env_file") is not None
+                else None
+            )
+        else:
+            paths, directory, env_files = list(_paths(entry, "compose files")), None, None
+        files = [including.parent / p for p in paths]
+        present = []
+        for file in files:
+            shown = relative(file, self.root)
+            if is_excluded(shown, self.exclude):
+                continue
+            if not file.is_file():
+                entry.reader.problem(entry.line, f"{entry.where}: compose file {shown} not found")
+            elif file.resolve() in self.chain or file.resolve() == including.resolve():
+                entry.reader.problem(entry.line, f"{entry.where}: circular include of {shown}")
+            elif file.resolve() not in self.included:
+                self.included.add(file.resolve())
+                present.append(file)
+        if not present:
+            return
+        sub = _Project(
+            self.root,
+            including.parent / directory if directory else present[0].parent,
+            self.exclude,
+            self.out,
+            (*self.chain, including.resolve()),
+            self.dotenv,
+            env_files,
+            self.included,
         )
+        for file in present:
+            sub.read(file)
+        sub.include()
+        shown = relative(present[0], self.root)
+        for name, service in sub.services.items():
+            if name in self.services:
+                message = (
+                    f"{entry.where}: service {name!r} of {shown} is already defined "
+                    f"(compose does not merge included services; the first definition is kept)"
+                )
+                entry.reader.problem(entry.line, message)
+            else:
+                self.services[name] = service
 
     def _services_of(self, raw: Any, shown: str) -> dict[Any, Any]:
         if raw is None:  # an empty file adds nothing
@@ -250,8 +377,83 @@ class _Project:
             return
         service = self.services.get(name)
         if service is None:
-            service = self.services[name] = _Service(name, _At(reader.shown, line, where))
-        _merge_service(service, body, reader.at(body, where))
+            service = _Service(name, _At(reader.shown, line, where), dotenv=reader.dotenv)
+            self.services[name] = service
+        at = reader.at(body, where)
+        if body.get("extends") is not None:
+            self._extend(service, at.child("extends"), services, ((reader.shown, name),))
+        _merge_service(service, body, at)
+
+    # ------------------------------------------------------------ extends
+
+    def _extend(
+        self,
+        service: _Service,
+        f: _FieldAt,
+        services: Any,
+        seen: tuple[tuple[str, str], ...],
+        top: _FieldAt | None = None,
+    ) -> None:
+        """Merge the base that `f` (an `extends` value) names into `service`, its own
+        bases first; `top` is the service's own `extends`, where a chain too long is
+        reported."""
+        reader = f.reader
+        value = f.value
+        named_file = isinstance(value, dict) and value.get("file") is not None
+        if isinstance(value, str):  # the short form: a service of the same file
+            base, file = f.text(), None
+        elif isinstance(value, dict):
+            if value.get("service") is None:
+                reader.problem(f.line, f"{f.where}: missing required key 'service'")
+                return
+            base = f.child("service").text()
+            file = f.child("file").text() if named_file else None
+        else:
+            f.wrong("a mapping with 'service' and, optionally, 'file'")
+            return
+        if base is None or (named_file and file is None):
+            return  # not text: already a problem
+        base_reader = reader
+        if file is not None:
+            path = reader.folder / file
+            shown = relative(path, self.root)
+            if not path.is_file():
+                reader.problem(f.line, f"{f.where}: compose file {shown} not found")
+                return
+            services = self._services_of(self._document(path, shown), shown)
+            base_reader = _Reader(shown, path.parent, reader.dotenv, reader.out, path.parent)
+        body = services.get(base) if isinstance(services, dict) else None
+        key = (base_reader.shown, base)  # a file (as shown, one name each) and a service
+        if not isinstance(body, dict):
+            known = [s for s in services if isinstance(s, str)]
+            close = difflib.get_close_matches(base, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            reader.problem(f.line, f"{f.where}: no service {base!r} in {base_reader.shown}{hint}")
+            return
+        if key in seen:
+            reader.problem(f.line, f"{f.where}: circular extends through {base!r}")
+            return
+        if len(seen) > MAX_EXTENDS:
+            top = top or f
+            top.reader.problem(top.line, f"{top.where}: more than {MAX_EXTENDS} bases in a chain")
+            return
+        at = base_reader.at(body, f"services.{base}")
+        if body.get("extends") is not None:
+            self._extend(service, at.child("extends"), services, (*seen, key), top or f)
+        _merge_service(service, body, at)
+
+    def _document(self, path: Path, shown: str) -> Any:
+        """A compose file named by `extends: {file}`, read once."""
+        resolved = path.resolve()
+        if resolved not in self.documents:
+            self.documents[resolved] = None
+            if shown not in self.out.files:
+                self.out.files.append(shown)
+            try:
+                self.documents[resolved] = yamlio.load_one(yamlio.read_text(path, shown), shown)
+            except yamlio.YamlError as exc:
+                self.out.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
+        return self.documents[resolved]
 
     # ------------------------------------------------------------ nodes and edges
 
@@ -308,11 +510,13 @@ class _Project:
         """The container's variables: env files in order, then `environment` over them."""
         env: dict[str, _Var] = {}
         for env_file in service.env_files:
-            env.update(self._env_file(env_file, env))
+            env.update(self._env_file(env_file, env, service.dotenv or self.dotenv))
         env.update({k: v for k, v in service.environment.items() if v.value is not None})
         return env
 
-    def _env_file(self, env_file: _EnvFile, so_far: dict[str, _Var]) -> dict[str, _Var]:
+    def _env_file(
+        self, env_file: _EnvFile, so_far: dict[str, _Var], dotenv: _DotEnv
+    ) -> dict[str, _Var]:
         shown = relative(env_file.path, self.root)
         if is_excluded(shown, self.exclude):
             return {}
@@ -327,9 +531,9 @@ class _Project:
         # an env file sees the variables of the files before it, then the project .env
         def lookup(name: str) -> str | None:
             known = so_far.get(name)
-            return known.value if known is not None else self.dotenv.values.get(name)
+            return known.value if known is not None else dotenv.values.get(name)
 
-        return _read_env_file(env_file.path, shown, lookup, self.dotenv.note, self.out)
+        return _read_env_file(env_file.path, shown, lookup, dotenv.note, self.out)
 
     def _undefined(self, file: str, line: int, where: str, target: str) -> None:
         close = difflib.get_close_matches(target, list(self.services), n=1, cutoff=0.6)
@@ -384,11 +588,14 @@ class _DotEnv:
 class _Reader:
     """Reads values of one file: lines, interpolation and problems."""
 
-    def __init__(self, shown: str, directory: Path, dotenv: _DotEnv, out: list[Diagnostic]) -> None:
+    def __init__(
+        self, shown: str, directory: Path, dotenv: _DotEnv, out: list[Diagnostic], folder: Path
+    ) -> None:
         self.shown = shown
-        self.directory = directory
+        self.directory = directory  # paths in values (`env_file`) are relative to it
         self.dotenv = dotenv
         self.out = out
+        self.folder = folder  # of the file itself: `extends` and `include` name files from it
 
     def problem(self, line: int, message: str) -> None:
         self.out.append(Diagnostic(self.shown, line, message))
@@ -466,6 +673,29 @@ def _merge_service(service: _Service, body: Any, at: _FieldAt) -> None:
     for key, read in readers.items():
         if key in body and body[key] is not None:
             read(service, at.child(key))
+
+
+def _paths(f: _FieldAt, what: str) -> Iterator[str]:
+    """A path, or a list of paths (`include` entries, their `path` and `env_file`)."""
+    if isinstance(f.value, str):
+        text = f.text()
+        if text is not None:
+            yield text
+    elif isinstance(f.value, list):
+        for text, _ in _strings(f, what):
+            yield text
+    else:
+        f.wrong(f"a path or a list of {what}")
+
+
+def _one_path(f: _FieldAt, body: dict[Any, Any]) -> str | None:
+    """An optional single path (`project_directory`)."""
+    if body.get(f.path[-1]) is None:
+        return None
+    if not isinstance(f.value, str):
+        f.wrong("a path")
+        return None
+    return f.text()
 
 
 def _pairs(f: _FieldAt, what: str) -> Iterator[tuple[str, str | None, _FieldAt]]:
