@@ -89,6 +89,10 @@ _COOKIE = re.compile(rb"[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
 _BLANK = re.compile(rb"[ \t\f]*(?:[#\r\n]|$)")
 
 
+# what an encoding must read as itself to be usable by a cookie written in ASCII
+_ASCII_PROBE = b"# -*- coding: x -*-\nfrom .a import (b_1, c) as d\n"
+
+
 def _byte_line(source: bytes, offset: int) -> int:
     return source.count(b"\n", 0, offset) + 1
 
@@ -119,6 +123,15 @@ def _decode(source: bytes) -> str:
                 raise ScanError(line, f"unknown encoding: {name}") from None
             if skip and encoding != "utf-8":
                 raise ScanError(line, f"encoding problem: {name} with a UTF-8 BOM")
+            # the cookie was found in ASCII bytes: a codec that reads them as something
+            # else (UTF-16, UTF-32, EBCDIC) would turn the whole file into other text and
+            # hide every import; the interpreter refuses UTF-16 and UTF-32 cookies too
+            try:
+                same = _ASCII_PROBE.decode(encoding) == _ASCII_PROBE.decode("ascii")
+            except (UnicodeDecodeError, LookupError):
+                same = False
+            if not same:
+                raise ScanError(line, f"encoding problem: {name} is not ASCII-compatible")
     try:
         return source[skip:].decode(encoding)
     except UnicodeDecodeError as exc:

@@ -441,6 +441,8 @@ def test_utf8_bom() -> None:
 
 
 def test_encoding_cookie_on_line_1_or_2() -> None:
+    utf8 = "# -*- coding: utf-8 -*- caf\xe9\nimport caf\xe9\n".encode()  # not ASCII around it
+    assert [module for _, module, *_ in rows(utf8)] == ["caf\xe9"]
     latin = "# -*- coding: latin-1 -*-\nimport caf\xe9\n".encode("latin-1")
     assert rows(latin) == [(2, "caf\xe9", (), 0, False, False, "import caf\xe9")]
     second = "#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\nimport caf\xe9\n"
@@ -458,6 +460,20 @@ def test_nul_byte_raises_scan_error() -> None:
     with pytest.raises(ScanError) as error:
         scan(b"import a\n\nx = 1\0\n")
     assert (error.value.line, error.value.message) == (3, "source contains a NUL byte")
+
+
+@pytest.mark.parametrize("name", ["utf-16", "utf-16-le", "utf-32", "cp037"])
+@pytest.mark.parametrize("tail", [b"import os\n", b"import os\n\n"])  # odd and even length
+def test_a_cookie_naming_an_encoding_that_is_not_ascii_compatible_is_refused(
+    name: str, tail: bytes
+) -> None:
+    """Decoded as UTF-16, `import os` would be other text and no import at all."""
+    with pytest.raises(ScanError) as error:
+        scan(f"# coding: {name}\n".encode() + tail)
+    assert (error.value.line, error.value.message) == (
+        1,
+        f"encoding problem: {name} is not ASCII-compatible",
+    )
 
 
 def test_unknown_encoding_or_bom_conflict_raises_scan_error() -> None:
