@@ -128,8 +128,10 @@ def _decode(source: bytes) -> str:
             # hide every import; the interpreter refuses UTF-16 and UTF-32 cookies too
             try:
                 same = _ASCII_PROBE.decode(encoding) == _ASCII_PROBE.decode("ascii")
-            except (UnicodeDecodeError, LookupError):
+            except UnicodeDecodeError:
                 same = False
+            except LookupError:  # no text encoding at all (`hex`): said below, decoding
+                same = True
             if not same:
                 raise ScanError(line, f"encoding problem: {name} is not ASCII-compatible")
     try:
