@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard import __version__
-from depguard.fsutil import atomic_write
+from depguard.fsutil import atomic_write, digest
 
 FORMAT = 1
 
@@ -41,10 +41,6 @@ def entry_path(config_file: Path) -> Path:
     """One entry per config file (by its resolved path)."""
     name = hashlib.blake2b(str(config_file.resolve()).encode(), digest_size=8).hexdigest()
     return folder() / f"{name}.json"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Models:

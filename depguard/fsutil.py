@@ -1,7 +1,9 @@
-"""Writing outputs so that nothing already written is ever half-replaced."""
+"""Writing outputs so that nothing already written is ever half-replaced, and reading
+and fingerprinting the files a run depends on."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import sys
@@ -70,3 +72,8 @@ def read_bytes(path: str) -> bytes:
     finally:
         os.close(fd)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def digest(data: bytes) -> str:
+    """A file content's fingerprint, as every cache keys content."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

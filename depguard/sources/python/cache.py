@@ -23,10 +23,6 @@ FOLDER = ".depguard_cache"
 Record = list[Any]  # [line, module, names, level, typing_only, deferred, text]
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def encode(statements: list[ImportStatement]) -> list[Record]:
     return [
         [s.line, s.module, list(s.names), s.level, s.typing_only, s.deferred, s.text]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard import __version__
-from depguard.fsutil import read_bytes
+from depguard.fsutil import digest, read_bytes
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
@@ -342,7 +342,7 @@ def _scan_file(
         data = read_bytes(path)
     except OSError as exc:
         return Diagnostic(shown, 0, f"cannot read: {exc.strerror or exc}")
-    content_digest = "" if known_digest is None else scan_cache.digest(data)
+    content_digest = "" if known_digest is None else digest(data)
     if content_digest and content_digest == known_digest:
         return content_digest, None, []
     try:
