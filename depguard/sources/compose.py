@@ -308,18 +308,19 @@ class _Project:
             )
         else:
             paths, directory, env_files = list(_paths(entry, "compose files")), None, None
-        files = [including.parent / p for p in paths]
+        chain = (*self.chain, including.resolve())  # the files that led here
         present = []
-        for file in files:
+        for file in (including.parent / p for p in paths):
             shown = relative(file, self.root)
             if is_excluded(shown, self.exclude):
                 continue
+            resolved = file.resolve()
             if not file.is_file():
                 entry.reader.problem(entry.line, f"{entry.where}: compose file {shown} not found")
-            elif file.resolve() in self.chain or file.resolve() == including.resolve():
+            elif resolved in chain:
                 entry.reader.problem(entry.line, f"{entry.where}: circular include of {shown}")
-            elif file.resolve() not in self.included:
-                self.included.add(file.resolve())
+            elif resolved not in self.included:
+                self.included.add(resolved)
                 present.append(file)
         if not present:
             return
@@ -328,7 +329,7 @@ class _Project:
             including.parent / directory if directory else present[0].parent,
             self.exclude,
             self.out,
-            (*self.chain, including.resolve()),
+            chain,
             self.dotenv,
             env_files,
             self.included,
