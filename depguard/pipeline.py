@@ -8,7 +8,7 @@ from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
 from depguard.sources import MODULES, source
-from depguard.sources.discovery import FINDERS
+from depguard.sources.discovery import discover
 from depguard.sources.files import is_excluded, relative
 
 
@@ -16,18 +16,21 @@ def collect(project: config.Project, use_cache: bool = True) -> list[Fragment]:
     """Read every configured source, or every source found under the root."""
     root, cfg = project.root, project.config
     fragments = []
+    plan: list[tuple[str, list[Path], list[Diagnostic], object]]
     if cfg.sources:
         plan = [
-            (entry.format, [root / p for p in entry.paths], entry.options) for entry in cfg.sources
+            (entry.format, [root / p for p in entry.paths], [], entry.options)
+            for entry in cfg.sources
         ]
     else:
-        plan = [(name, FINDERS[name](root), None) for name in MODULES]
-    for name, paths, options in plan:
+        plan = [(name, *discover(name, root), None) for name in MODULES]
+    for name, paths, set_aside, options in plan:
         missing = [p for p in paths if not p.exists()]
         present = [p for p in paths if p.exists()]
         fragment = (
             _collect(name, present, root, cfg, options, use_cache) if present else Fragment(name)
         )
+        fragment.diagnostics.extend(set_aside)
         where = project.config_file.name if project.config_file else "config"
         for path in missing:
             if not is_excluded(relative(path, root), cfg.exclude):

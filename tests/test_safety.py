@@ -114,6 +114,37 @@ def test_an_excluded_link_is_quiet_and_a_named_target_is_read(linked: Path) -> N
     assert "service:web" in {n["id"] for n in json.loads(result.stdout)["nodes"]}
 
 
+def test_zero_config_sets_aside_links_out_and_pipes_it_finds(tmp_path: Path) -> None:
+    """A run with no config finds files by name; what a walk would not read is reported
+    the same way, never followed, never opened, never dropped silently."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "compose.yaml").write_text("services:\n  leaked: {image: x}\n")
+    (outside / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+        "metadata: {name: leaked}\nspec: {type: service, owner: x, lifecycle: production}\n"
+    )
+    (outside / "k8s").mkdir()
+    project = tmp_path / "project"
+    (project / "team").mkdir(parents=True)
+    (project / "compose.yaml").symlink_to(outside / "compose.yaml")
+    (project / "team" / "catalog-info.yaml").symlink_to(outside / "catalog-info.yaml")
+    (project / "k8s").symlink_to(outside / "k8s")
+    (project / "catalog-info.yml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+        "metadata: {name: own}\nspec: {type: service, owner: x, lifecycle: production}\n"
+    )
+    os.mkfifo(project / "services.yaml")  # opening it would wait for a writer forever
+    result = depguard("graph", "--format", "json", "--level", "service", cwd=project)
+    assert result.returncode == 2, result.stderr
+    for link, target in (("compose.yaml", "compose.yaml"), ("k8s", "k8s")) + (
+        ("team/catalog-info.yaml", "catalog-info.yaml"),
+    ):
+        assert f"{link}:0: a link to {outside / target}, outside the project" in result.stderr
+    assert "services.yaml:0: a named pipe, not a regular file: not read" in result.stderr
+    assert {n["id"] for n in json.loads(result.stdout)["nodes"]} == {"service:own"}
+
+
 def test_reports_name_files_relative_to_the_project_root(tmp_path: Path) -> None:
     project = tmp_path / "p"
     project.mkdir()

@@ -1,5 +1,9 @@
 """Where each format's files sit in a project that has no config: names only.
 
+A finder names what it sees, links and pipes included; `discover` then sets aside, with
+a diagnostic, whatever a walk would not read (a link out of the project, a named pipe),
+so a zero-config run neither follows a stranger's link nor drops a file silently.
+
 Kept apart from the readers so that a zero-config run imports just the readers whose
 files it found (loading all seven cost a tenth of a second on every run).
 """
@@ -7,7 +11,7 @@ files it found (loading all seven cost a tenth of a second on every run).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from depguard.model import Diagnostic
@@ -43,10 +47,10 @@ def services_files(root: Path) -> list[Path]:
 
 def compose_files(root: Path) -> list[Path]:
     """The compose files of a folder as compose picks them: one base, one override."""
-    base = next((root / n for n in COMPOSE_NAMES if (root / n).is_file()), None)
+    base = next((root / n for n in COMPOSE_NAMES if _is_file(root / n)), None)
     if base is None:
         return []
-    override = next((root / n for n in COMPOSE_OVERRIDE_NAMES if (root / n).is_file()), None)
+    override = next((root / n for n in COMPOSE_OVERRIDE_NAMES if _is_file(root / n)), None)
     return [base] if override is None else [base, override]
 
 
@@ -57,14 +61,24 @@ def kubernetes_folders(root: Path) -> list[Path]:
 
 def catalog_files(root: Path) -> list[Path]:
     """Every `catalog-info.yaml` / `.yml` under root, hidden folders and node_modules
-    skipped, sorted by path; links out of the project are left out here too."""
-    return catalog_files_under(root, root, (), [])
+    skipped, sorted by path, links and pipes included (`discover` sets them aside)."""
+    return sorted(_catalog_names(root, root, ()), key=lambda p: relative(p, root))
 
 
 def catalog_files_under(
     folder: Path, root: Path, exclude: tuple[str, ...], skipped: list[Diagnostic]
 ) -> list[Path]:
+    """The catalog files under a configured folder; the unreadable go to `skipped`."""
     found: list[Path] = []
+    for path in _catalog_names(folder, root, exclude):
+        if (unread := left_out(path, root)) is None:
+            found.append(path)
+        else:
+            skipped.append(unread)
+    return sorted(found, key=lambda p: relative(p, root))
+
+
+def _catalog_names(folder: Path, root: Path, exclude: tuple[str, ...]) -> Iterator[Path]:
     # a zero-config run walks the whole project: paths stay strings until a catalog file
     # is found, and exclusions are only worked out when there are some
     for here, dirs, names in os.walk(folder):  # links to folders are not followed
@@ -78,16 +92,30 @@ def catalog_files_under(
         for name in (n for n in CATALOG_NAMES if n in names):
             path = Path(here, name)
             if not is_excluded(relative(path, root), exclude):
-                if (unread := left_out(path, root)) is None:
-                    found.append(path)
-                else:
-                    skipped.append(unread)
-    return sorted(found, key=lambda p: relative(p, root))
+                yield path
 
 
 def named_only(root: Path) -> list[Path]:
     """Traces and pydeps files are always named in the config."""
     return []
+
+
+def _is_file(path: Path) -> bool:
+    """A file compose would open: a regular file, or a pipe or device (set aside later)."""
+    return path.exists() and not path.is_dir()
+
+
+def discover(name: str, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The files of format `name` under root, and a diagnostic for each one found that
+    is not read: a link out of the project or a file that is not a regular file."""
+    paths: list[Path] = []
+    skipped: list[Diagnostic] = []
+    for path in FINDERS[name](root):
+        if (unread := left_out(path, root)) is None:
+            paths.append(path)
+        else:
+            skipped.append(unread)
+    return paths, skipped
 
 
 FINDERS: dict[str, Callable[[Path], list[Path]]] = {
