@@ -14,6 +14,8 @@ written atomically; a damaged file is ignored and rewritten.
 from __future__ import annotations
 
 import hashlib
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +23,113 @@ from depguard import __version__
 from depguard.sources.python.cache import read_files, write_files
 from depguard.sources.python.modules import Module
 
-FORMAT = 2
+FORMAT = 3
 TARGETS = ("module:", "external:")
 
-# One module's edges, in memory, in a worker's answer and in the file alike:
-# [target node id, typing_only, deferred, [line, text, line, text, ...]]
-EdgeRow = list[Any]
-# A file's entry: [size, mtime_ns, content digest ("" without a cache), its edge rows]
+# One module's edges, in a worker's answer and in the table alike, as columns:
+# [targets, flags, spans, lines, texts] (see PER_EDGE and PER_LINE)
+ModuleEdges = list[list[Any]]
+# A file's entry: [size, mtime_ns, content digest ("" without a cache), its edges]
 Entry = list[Any]
+
+# The file holds one list per field, not one nested list per edge: a large tree has tens
+# of thousands of edges, and flat lists of one type parse faster and are checked in a
+# few passes in C (homeassistant: 0.06 s to read and check nested rows, 0.03 s columns).
+PER_MODULE = {"modules": str, "sizes": int, "mtimes": int, "digests": str, "counts": int}
+PER_EDGE = {"targets": str, "flags": int, "spans": int}  # flags: typing_only | deferred << 1
+PER_LINE = {"lines": int, "texts": str}
+COLUMNS = {**PER_MODULE, **PER_EDGE, **PER_LINE}
+FLAGS = ((False, False), (True, False), (False, True), (True, True))
+
+
+class Table:
+    """Every module's stamp and edges, sorted by module name: a module's `counts` edges
+    follow the previous module's, and an edge's `spans` import lines the previous
+    edge's. A table is read, or built by appending; its starts are worked out once, when
+    first asked for, so it is not appended to after that."""
+
+    def __init__(self, columns: dict[str, list[Any]] | None = None) -> None:
+        self.columns = columns or {name: [] for name in COLUMNS}
+        self.modules: list[str] = self.columns["modules"]
+        self.index = dict(zip(self.modules, range(len(self.modules)), strict=True))
+        self._edge_starts: list[int] = []
+        self._line_starts: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    def unchanged(self, name: str, size: int, mtime_ns: int) -> bool:
+        i = self.index.get(name)
+        return i is not None and (
+            self.columns["sizes"][i] == size and self.columns["mtimes"][i] == mtime_ns
+        )
+
+    def entry(self, name: str) -> Entry | None:
+        """One module's entry as a scan gives it, or None."""
+        i = self.index.get(name)
+        if i is None:
+            return None
+        c = self.columns
+        first, last = self._edges_of(i)
+        begin, end = self.line_starts()[first], self.line_starts()[last]
+        edges = [c[column][first:last] for column in PER_EDGE]
+        edges += [c[column][begin:end] for column in PER_LINE]
+        return [c["sizes"][i], c["mtimes"][i], c["digests"][i], edges]
+
+    def add_all(self, names: list[str], entries: list[Entry]) -> None:
+        """Append modules (in name order, after those already here), a column at a time:
+        a cold run adds tens of thousands of edges."""
+        c = self.columns
+        c["modules"] += names
+        for field, column in enumerate(("sizes", "mtimes", "digests")):
+            c[column] += map(itemgetter(field), entries)
+        edges = list(map(itemgetter(3), entries))
+        c["counts"] += map(len, map(itemgetter(0), edges))
+        for field, column in enumerate((*PER_EDGE, *PER_LINE)):
+            c[column] += chain.from_iterable(map(itemgetter(field), edges))
+
+    def copy(self, other: Table, name: str) -> None:
+        """Append a module as `other` holds it (names must come in order)."""
+        i, c, o = other.index[name], self.columns, other.columns
+        for column in PER_MODULE:
+            c[column].append(o[column][i])
+        first, last = other._edges_of(i)
+        for column in PER_EDGE:
+            c[column] += o[column][first:last]
+        begin, end = other.line_starts()[first], other.line_starts()[last]
+        for column in PER_LINE:
+            c[column] += o[column][begin:end]
+
+    def edge_starts(self) -> list[int]:
+        """Where each module's edges start, and the end: one more than there are modules."""
+        if not self._edge_starts:
+            self._edge_starts = list(accumulate(self.columns["counts"], initial=0))
+        return self._edge_starts
+
+    def line_starts(self) -> list[int]:
+        """Where each edge's import lines start, and the end."""
+        if not self._line_starts:
+            self._line_starts = list(accumulate(self.columns["spans"], initial=0))
+        return self._line_starts
+
+    def _edges_of(self, i: int) -> tuple[int, int]:
+        starts = self.edge_starts()
+        return starts[i], starts[i + 1]
+
+
+def merged(old: Table, kept: list[str], fresh: dict[str, Entry]) -> Table:
+    """A table of the modules `kept` as `old` holds them and the `fresh` entries."""
+    table = Table()
+    if not kept:  # a cold run: every module scanned, added column by column
+        table.add_all(sorted(fresh), [fresh[name] for name in sorted(fresh)])
+        return table
+    for name in sorted({*kept, *fresh}):
+        entry = fresh.get(name)
+        if entry is None:
+            table.copy(old, name)
+        else:
+            table.add_all([name], [entry])
+    return table
 
 
 def modules_key(modules: dict[str, Module], options: tuple[object, ...], code: bytes) -> str:
@@ -47,44 +148,31 @@ def modules_key(modules: dict[str, Module], options: tuple[object, ...], code: b
     return key.hexdigest()
 
 
-def load(path: Path, key: str) -> dict[str, Entry]:
-    """Module name -> entry for `key`; empty when missing, stale or damaged."""
-    entries = read_files(path, key)
-    return entries if _well_formed(entries) else {}
+def load(path: Path, key: str) -> Table:
+    """The table written for `key`; empty when missing, stale or damaged."""
+    columns = read_files(path, key)
+    return Table(columns) if _well_formed(columns) else Table()
 
 
-def save(path: Path, key: str, entries: dict[str, Entry]) -> None:
-    write_files(path, key, entries)
+def save(path: Path, key: str, table: Table) -> None:
+    write_files(path, key, table.columns)
 
 
-def _well_formed(entries: dict[str, Any]) -> bool:
-    """Every entry and row of the right shape and types; lines and texts are checked in
-    one pass at the end (a large tree has a hundred thousand of them)."""
-    lines: list[Any] = []
-    texts: list[Any] = []
-    for entry in entries.values():
-        if not (
-            type(entry) is list
-            and len(entry) == 4
-            and type(entry[0]) is int
-            and type(entry[1]) is int
-            and type(entry[2]) is str
-            and type(entry[3]) is list
-        ):
-            return False
-        for row in entry[3]:
-            if not (
-                type(row) is list
-                and len(row) == 4
-                and type(row[0]) is str
-                and row[0].startswith(TARGETS)
-                and type(row[1]) is bool
-                and type(row[2]) is bool
-                and type(row[3]) is list
-                and row[3]
-                and len(row[3]) % 2 == 0
-            ):
-                return False
-            lines += row[3][0::2]
-            texts += row[3][1::2]
-    return set(map(type, lines)) <= {int} and set(map(type, texts)) <= {str}
+def _well_formed(columns: dict[str, Any]) -> bool:
+    """Every column a list of its one type and of the right length, names sorted and
+    unique, counts and flags in range, targets module or external ids."""
+    if columns.keys() != COLUMNS.keys() or not all(type(v) is list for v in columns.values()):
+        return False
+    if not all(set(map(type, columns[name])) <= {kind} for name, kind in COLUMNS.items()):
+        return False
+    modules, counts, spans = columns["modules"], columns["counts"], columns["spans"]
+    sizes = {name: len(modules) for name in PER_MODULE}
+    sizes |= {name: sum(counts) for name in PER_EDGE} | {name: sum(spans) for name in PER_LINE}
+    return (
+        all(len(columns[name]) == size for name, size in sizes.items())
+        and min(counts, default=0) >= 0
+        and min(spans, default=1) >= 1
+        and set(columns["flags"]) <= {0, 1, 2, 3}
+        and all(map(str.__lt__, modules, modules[1:]))
+        and all(map(str.startswith, columns["targets"], repeat(TARGETS)))
+    )

@@ -7,14 +7,16 @@ than the scan itself.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from depguard.sources.files import is_excluded
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(NamedTuple):
+    """A named tuple, not a frozen dataclass: a large tree has thousands, found on every
+    run, and a frozen dataclass sets each field through `object.__setattr__`."""
+
     name: str  # dotted name, e.g. "pkg.sub.mod"
     path: str  # the file (or, for a namespace package, the folder)
     shown: str  # the path relative to the project root, as evidence shows it

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import edges_cache, resolve, scanner
-from depguard.sources.python.edges_cache import EdgeRow, Entry
+from depguard.sources.python.edges_cache import FLAGS, Entry, ModuleEdges
 from depguard.sources.python.modules import Module, find_modules, find_packages
 from depguard.sources.python.resolve import Resolver
 
@@ -83,31 +83,32 @@ def collect(
     # rest scanned (or read back from the statement cache) and resolved
     key = _modules_key(modules, opts) if opts.use_cache else None
     edges_file = _cache_file(root, "edges")
-    known = edges_cache.load(edges_file, key) if key is not None else {}
-    found: dict[str, Entry] = {}
+    known = edges_cache.load(edges_file, key) if key is not None else edges_cache.Table()
+    kept: list[str] = []
     todo: dict[str, Module] = {}
     for name, module in files.items():
         stat = stats.get(module.shown)
         if stat is None:
             continue  # unreadable: already a diagnostic
-        entry = known.get(name)
-        if entry is not None and (entry[0], entry[1]) == (stat.st_size, stat.st_mtime_ns):
-            found[name] = entry
+        if known.unchanged(name, stat.st_size, stat.st_mtime_ns):
+            kept.append(name)
         else:
             todo[name] = module  # read again; scanned unless its content is as cached
-    if todo:
+    table = known
+    if todo or len(kept) != len(known):
         # the statement cache pays when everything must be resolved again (no edges
         # cached, or a module added or removed); after an edit, reading and rewriting it
         # whole to scan a few files would cost more than it saves
-        statements = opts.use_cache and not known
+        statements = opts.use_cache and not len(known)
         names = set(modules)
-        found.update(_scan_all(todo, stats, root, opts, fragment, names, statements, known))
-    if key is not None and (todo or found.keys() != known.keys()):
-        edges_cache.save(edges_file, key, {name: found[name] for name in sorted(found)})
+        fresh = _scan_all(todo, stats, root, opts, fragment, names, statements, known)
+        table = edges_cache.merged(known, kept, fresh)
+        if key is not None:
+            edges_cache.save(edges_file, key, table)
     fragment.nodes = [
         Node(id="module:" + name, kind="module", name=name) for name in sorted(modules)
     ]
-    fragment.edges, externals = _edges(modules, {name: e[3] for name, e in found.items()})
+    fragment.edges, externals = _edges(modules, table)
     fragment.nodes += [
         Node(id=node_id("external", e), kind="external", name=e) for e in sorted(externals)
     ]
@@ -146,45 +147,73 @@ def _use_resolver(modules: set[str], include_external: bool) -> None:
     _resolver = Resolver(modules, include_external)
 
 
-def _module_rows(
+def _module_edges(
     name: str, is_package: bool, statements: list[scanner.ImportStatement]
-) -> list[EdgeRow]:
-    """One edge row per module imported, carrying every import line of it; typing only
-    or deferred only if every one of those lines is."""
+) -> ModuleEdges:
+    """One edge per module imported, carrying every import line of it; typing only or
+    deferred only if every one of those lines is. In columns, as the edge cache keeps
+    them, made here (in the worker, on a cold run) rather than after the scan."""
     targets = _resolver.targets
-    rows: dict[str, EdgeRow] = {}
+    rows: dict[str, list[Any]] = {}  # target id -> [typing_only, deferred, lines, texts]
     for statement in statements:
         for target, external in targets(name, is_package, statement):
             key = ("external:" if external else "module:") + target
             row = rows.get(key)
             if row is None:
                 rows[key] = [
-                    key,
                     statement.typing_only,
                     statement.deferred,
-                    [statement.line, statement.text],
+                    [statement.line],
+                    [statement.text],
                 ]
             else:
-                row[1] = row[1] and statement.typing_only
-                row[2] = row[2] and statement.deferred
-                row[3] += (statement.line, statement.text)
-    return list(rows.values())
+                row[0] = row[0] and statement.typing_only
+                row[1] = row[1] and statement.deferred
+                row[2].append(statement.line)
+                row[3].append(statement.text)
+    if not rows:
+        return [[], [], [], [], []]
+    values = rows.values()
+    return [
+        list(rows),
+        [typing_only | deferred << 1 for typing_only, deferred, _, _ in values],
+        [len(row[2]) for row in values],
+        [line for row in values for line in row[2]],
+        [text for row in values for text in row[3]],
+    ]
 
 
-def _edges(
-    modules: dict[str, Module], rows: dict[str, list[EdgeRow]]
-) -> tuple[list[Edge], set[str]]:
-    """One edge per (importer, imported), carrying every import line as evidence."""
+def _edges(modules: dict[str, Module], table: edges_cache.Table) -> tuple[list[Edge], set[str]]:
+    """One edge per (importer, imported), carrying every import line as evidence.
+
+    Column by column: the evidence of every import line is made in one pass and each
+    edge takes its slice (a large tree has tens of thousands of edges)."""
+    c = table.columns
+    files = [modules[name].shown for name in table.modules]
+    starts = table.line_starts()
+    lines_per_module = [starts[b] - starts[a] for a, b in pairwise(table.edge_starts())]
+    # tuple.__new__ makes each named tuple in C; `Evidence(...)` is a Python call per line
+    evidence: list[Evidence] = list(
+        map(
+            tuple.__new__,
+            repeat(Evidence),
+            zip(
+                chain.from_iterable(map(repeat, files, lines_per_module)),
+                c["lines"],
+                c["texts"],
+                repeat(SOURCE),
+            ),
+        )
+    )
+    sources = chain.from_iterable(map(repeat, ["module:" + n for n in table.modules], c["counts"]))
     edges: list[Edge] = []
-    externals: set[str] = set()
-    for name in sorted(rows):
-        shown = modules[name].shown
-        source = "module:" + name
-        for target, typing_only, deferred, flat in rows[name]:
-            if target.startswith("external:"):
-                externals.add(target[9:])
-            evidence = list(map(Evidence, repeat(shown), flat[0::2], flat[1::2], repeat(SOURCE)))
-            edges.append(Edge(source, target, "import", "hard", typing_only, deferred, evidence))
+    append = edges.append
+    for source, target, flag, (first, last) in zip(
+        sources, c["targets"], c["flags"], pairwise(starts), strict=True
+    ):
+        typing_only, deferred = FLAGS[flag]
+        append(Edge(source, target, "import", "hard", typing_only, deferred, evidence[first:last]))
+    externals = {t[9:] for t in set(c["targets"]) if t.startswith("external:")}
     return edges, externals
 
 
@@ -227,7 +256,7 @@ def _scan_all(
     fragment: Fragment,
     names: set[str],
     statements: bool,
-    cached_edges: dict[str, Entry],
+    cached_edges: edges_cache.Table,
 ) -> dict[str, Entry]:
     """An edge-cache entry per module: its cached edges where a touched file's content
     is unchanged (a checkout), else its imports read back from the statement cache (with
@@ -246,10 +275,10 @@ def _scan_all(
             continue  # unreadable: already a diagnostic
         cached = store.fresh(shown, stat)
         if cached is not None:
-            rows = _module_rows(name, module.is_package, cached)
+            rows = _module_edges(name, module.is_package, cached)
             results[name] = _entry(stat, store.digest_of(shown), rows)
         else:
-            entry = cached_edges.get(name)
+            entry = cached_edges.entry(name)
             if entry is not None:
                 known: str | None = entry[2]
             else:
@@ -262,13 +291,13 @@ def _scan_all(
         module = files[name]
         content_digest, records, rows = outcome
         if records is None:  # same content, new mtime (a checkout): no need to rescan
-            entry = cached_edges.get(name)
+            entry = cached_edges.entry(name)
             if entry is not None:
                 results[name] = _entry(stats[shown], content_digest, entry[3])
                 continue
             cached = store.by_content(shown, content_digest)
             if cached is not None:
-                rows = _module_rows(name, module.is_package, cached)
+                rows = _module_edges(name, module.is_package, cached)
                 results[name] = _entry(stats[shown], content_digest, rows)
                 store.touch(shown, stats[shown])
                 continue
@@ -284,14 +313,14 @@ def _scan_all(
     return results
 
 
-def _entry(stat: os.stat_result, content_digest: str, rows: list[EdgeRow]) -> Entry:
+def _entry(stat: os.stat_result, content_digest: str, rows: ModuleEdges) -> Entry:
     return [stat.st_size, stat.st_mtime_ns, content_digest, rows]
 
 
 # A scan's outcome: the content digest, the imports as cache records (None: unchanged
 # since cached, so not scanned; empty without a cache, which needs no records) and the
 # module's edge rows; or a diagnostic.
-Outcome = tuple[str, list[scan_cache.Record] | None, list[EdgeRow]] | Diagnostic
+Outcome = tuple[str, list[scan_cache.Record] | None, ModuleEdges] | Diagnostic
 Task = tuple[str, bool, str, str, str | None]  # module, is package, shown, path, digest
 
 
@@ -352,4 +381,4 @@ def _scan_file(
     except (RecursionError, ValueError) as exc:  # defensive: the scanner must never crash
         return Diagnostic(shown, 0, f"could not scan: {exc}")
     records = [] if known_digest is None else scan_cache.encode(statements)
-    return content_digest, records, _module_rows(name, is_package, statements)
+    return content_digest, records, _module_edges(name, is_package, statements)
