@@ -10,7 +10,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from operator import attrgetter
 
-from depguard.model import LEVELS, Diagnostic, Edge, Fragment, Level, Node, level_of_kind, node_id
+from depguard.model import (
+    LEVELS,
+    MODULE_PREFIXES,
+    Diagnostic,
+    Edge,
+    Fragment,
+    Level,
+    Node,
+    level_of_kind,
+    node_id,
+)
 
 
 class LevelGraph:
@@ -79,20 +89,37 @@ class DependencyGraph:
 
     def add_edge(self, edge: Edge, level: Level) -> None:
         """Add an edge (the graph takes it over), or merge it into the parallel one."""
-        graph = self.levels[level]
-        for end in (edge.source, edge.target):
-            if end not in graph.nodes:
-                kind, _, name = end.partition(":")
-                node = Node(id=end, kind=kind, name=name)
-                graph.put_node(node)
-                self._index.setdefault(end, node)
-        old = graph.succ[edge.source].get(edge.target)
-        if old is not None:
-            old.merge(edge)
-        else:
-            if len(edge.evidence) > 1:
-                edge.evidence.sort()
-            graph.put_edge(edge)
+        self.add_edges([edge], level)
+
+    def add_edges(self, edges: Iterable[Edge], level: Level | None = None) -> None:
+        """`add_edge` for many, each at its source's level unless one is given: a loop
+        here, not a call per edge (a large tree has tens of thousands)."""
+        levels = self.levels
+        for edge in edges:
+            source, target = edge.source, edge.target
+            if level is None:
+                graph = levels["module" if source.startswith(MODULE_PREFIXES) else "service"]
+            else:
+                graph = levels[level]
+            if source not in graph.nodes:
+                self._implied(graph, source)
+            if target not in graph.nodes:
+                self._implied(graph, target)
+            old = graph.succ[source].get(target)
+            if old is not None:
+                old.merge(edge)
+            else:
+                if len(edge.evidence) > 1:
+                    edge.evidence.sort()
+                graph.succ[source][target] = edge
+                graph.pred[target][source] = edge
+
+    def _implied(self, graph: LevelGraph, end: str) -> None:
+        """A node named only by an edge."""
+        kind, _, name = end.partition(":")
+        node = Node(id=end, kind=kind, name=name)
+        graph.put_node(node)
+        self._index.setdefault(end, node)
 
     def node(self, node_id_: str) -> Node:
         return self._index[node_id_]
@@ -157,14 +184,15 @@ def build(
                 node = replace(node, id=same[node.id], kind="resource")
             graph.add_node(node)
     for fragment in fragments:
-        for edge in fragment.edges:
-            if edge.source in same or edge.target in same:
-                edge = replace(
-                    edge,
-                    source=same.get(edge.source, edge.source),
-                    target=same.get(edge.target, edge.target),
-                )
-            graph.add_edge(edge, level_of_kind(edge.source.partition(":")[0]))
+        edges = fragment.edges
+        if same:
+            edges = [
+                replace(e, source=same.get(e.source, e.source), target=same.get(e.target, e.target))
+                if e.source in same or e.target in same
+                else e
+                for e in edges
+            ]
+        graph.add_edges(edges)
     _assign(graph, layer_for, owner_for)
     _lift(graph)
     if classify is not None:

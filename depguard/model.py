@@ -85,8 +85,12 @@ def node_id(kind: str, name: str) -> str:
     return f"{kind}:{name}"
 
 
+MODULE_KINDS = ("module", "external")
+MODULE_PREFIXES = ("module:", "external:")  # ids of nodes at the module level
+
+
 def level_of_kind(kind: str) -> Level:
-    return "module" if kind in ("module", "external") else "service"
+    return "module" if kind in MODULE_KINDS else "service"
 
 
 @dataclass(slots=True)
