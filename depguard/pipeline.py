@@ -9,11 +9,16 @@ from depguard.analysis.coverage import coverage
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
 from depguard.sources import MODULES, source
 from depguard.sources.discovery import discover
-from depguard.sources.files import is_excluded, relative
+from depguard.sources.files import is_excluded, one_listing_per_folder, relative
 
 
 def collect(project: config.Project, use_cache: bool = True) -> list[Fragment]:
     """Read every configured source, or every source found under the root."""
+    with one_listing_per_folder():
+        return _collect_all(project, use_cache)
+
+
+def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
     root, cfg = project.root, project.config
     fragments = []
     plan: list[tuple[str, list[Path], list[Diagnostic], object]]

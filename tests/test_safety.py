@@ -281,3 +281,38 @@ def test_the_fast_exit_flushes_output_and_keeps_the_exit_status(
     assert done.returncode == status
     assert done.stdout == "report" * 10000
     assert done.stderr == "note " + stderr
+
+
+def test_a_run_lists_each_folder_once_and_the_next_run_lists_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with no config walks the tree for catalog files and for Python modules:
+    the second walk reuses the first one's listings, and nothing is kept past the run."""
+    from depguard import pipeline
+    from depguard.sources import files
+
+    (tmp_path / "shop" / "sub").mkdir(parents=True)
+    for name in ("shop/__init__.py", "shop/sub/__init__.py", "shop/sub/a.py"):
+        (tmp_path / name).write_text("import shop\n")
+    (tmp_path / "shop" / "sub" / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+        "metadata: {name: shop}\nspec: {type: service, owner: x, lifecycle: production}\n"
+    )
+    listed: list[str] = []
+    real = os.scandir
+
+    def counted(path: str) -> Any:
+        listed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(files.os, "scandir", counted)
+    result, graph = pipeline.run(tmp_path / "shop", use_cache=False)
+    assert listed and sorted(listed) == sorted(set(listed))  # each folder once
+    assert str(tmp_path / "shop" / "sub") in listed
+    assert files._listed is None  # nothing kept past the run
+    assert graph.has_node("module:shop.sub.a") and graph.has_node("service:shop")
+    (tmp_path / "shop" / "sub" / "b.py").write_text("")
+    listed.clear()
+    _, graph = pipeline.run(tmp_path / "shop", use_cache=False)
+    assert str(tmp_path / "shop" / "sub") in listed  # listed again: a new run
+    assert graph.has_node("module:shop.sub.b")

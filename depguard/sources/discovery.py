@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from depguard.model import Diagnostic
-from depguard.sources.files import is_excluded, left_out, relative
+from depguard.sources.files import is_excluded, is_folder, left_out, listing, relative
 from depguard.sources.python.modules import find_packages
 
 SERVICES_NAMES = ("services.yaml", "services.yml", "services")
@@ -80,19 +80,30 @@ def catalog_files_under(
 
 def _catalog_names(folder: Path, root: Path, exclude: tuple[str, ...]) -> Iterator[Path]:
     # a zero-config run walks the whole project: paths stay strings until a catalog file
-    # is found, and exclusions are only worked out when there are some
-    for here, dirs, names in os.walk(folder):  # links to folders are not followed
-        dirs[:] = [
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and d not in SKIPPED_FOLDERS
-            and not (exclude and is_excluded(relative(Path(here, d), root), exclude))
-        ]
-        for name in (n for n in CATALOG_NAMES if n in names):
-            path = Path(here, name)
-            if not is_excluded(relative(path, root), exclude):
-                yield path
+    # is found, exclusions are only worked out when there are some, and folders are
+    # listed through `listing`, which the Python source's walk of the same tree reuses
+    folders = [os.path.normpath(os.path.abspath(folder))]
+    while folders:
+        try:
+            entries = listing(folders.pop())
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            name = entry.name
+            if is_folder(entry):  # a link to a folder is not followed, as os.walk does not
+                if not (
+                    name.startswith(".")
+                    or name in SKIPPED_FOLDERS
+                    or entry.is_symlink()
+                    or (exclude and is_excluded(relative(Path(entry.path), root), exclude))
+                ):
+                    below.append(entry.path)
+            elif name in CATALOG_NAMES:
+                path = Path(entry.path)
+                if not is_excluded(relative(path, root), exclude):
+                    yield path
+        folders += reversed(below)
 
 
 def named_only(root: Path) -> list[Path]:

@@ -6,10 +6,47 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from operator import attrgetter
 from pathlib import Path
 
 from depguard.model import Diagnostic
+
+# The folders listed so far in this run (None: outside a run, nothing is kept).
+_listed: dict[str, list[os.DirEntry[str]]] | None = None
+
+
+@contextmanager
+def one_listing_per_folder() -> Iterator[None]:
+    """Within the block, a folder is listed once however many sources walk it: a run
+    with no config looks for catalog files in the tree that holds the Python modules."""
+    global _listed
+    _listed = {}
+    try:
+        yield
+    finally:
+        _listed = None
+
+
+def listing(folder: str) -> list[os.DirEntry[str]]:
+    """A folder's entries sorted by name; OSError if it cannot be listed. `folder` is an
+    absolute, normalised path, so that every walker asks for it by the same name."""
+    if _listed is not None and (known := _listed.get(folder)) is not None:
+        return known
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=attrgetter("name"))
+    if _listed is not None:
+        _listed[folder] = entries
+    return entries
+
+
+def is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one; a link loop is not (it is reported when read)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def relative(path: Path, root: Path) -> str:

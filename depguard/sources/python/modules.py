@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from depguard.sources.files import is_excluded
+from depguard.sources.files import is_excluded, is_folder, listing
 
 
 class Module(NamedTuple):
@@ -71,13 +71,13 @@ def find_modules(
             return []
         return [Module(package, single, shown(single), False, link=os.path.islink(single))]
     modules: list[Module] = []
-    # scandir, not os.walk: each entry says whether it is a link without another stat
+    # scandir (`listing`), not os.walk: each entry says whether it is a link without
+    # another stat
     folders = [(top, package)]
     while folders:
         folder, dotted = folders.pop()
         try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
+            entries = listing(folder)
         except OSError:
             continue
         init = next((e for e in entries if e.name == "__init__.py"), None)
@@ -92,7 +92,7 @@ def find_modules(
         below = []
         for entry in entries:
             name = entry.name
-            if _is_dir(entry):
+            if is_folder(entry):
                 if not entry.is_symlink() and not (
                     exclude and is_excluded(shown(entry.path), exclude)
                 ):
@@ -106,11 +106,3 @@ def find_modules(
                     )
         folders += reversed(below)  # depth first, in name order, as os.walk went
     return modules
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """A folder, or a link to one; a link loop is not (it is reported when read)."""
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
