@@ -15,7 +15,7 @@ memory; a run is one short-lived process.
 For the same reason the process ends with `os._exit` once stdout and stderr are flushed
 (as mypy does): freeing every object one by one at shutdown took 0.1 s on homeassistant,
 and nothing is left to do then. Every file output is written and closed by the command
-itself, and the scan's worker processes have been joined.
+itself, and the scan's forked copies have been waited for.
 """
 
 from __future__ import annotations

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
+import signal
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import deadline
 
 from depguard.sources.python import source
 from depguard.sources.python.source import Options, collect
@@ -147,12 +149,7 @@ def test_a_damaged_record_is_rescanned_not_read_as_no_imports(
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
 
 
-@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
-def test_the_parallel_scan_finds_what_one_process_finds(
-    tmp_path: Path, write: Write, start_method: str
-) -> None:
-    """Workers scan and resolve; under forkserver (Python 3.14's default) they inherit
-    nothing, so this also proves each worker gets the tree's modules to resolve against."""
+def _many_modules(tmp_path: Path, write: Write) -> int:
     count = source.PARALLEL_FROM + 100
     write("pkg/__init__.py", "")
     for i in range(count):
@@ -161,6 +158,13 @@ def test_the_parallel_scan_finds_what_one_process_finds(
         text += f"if TYPE_CHECKING:\n    import pkg.m{(i + 2) % count}\n"
         write(f"pkg/m{i}.py", text)
     (tmp_path / "pkg" / "nul.py").write_bytes(b"import os\n\x00\n")
+    return count
+
+
+def test_the_parallel_scan_finds_what_one_process_finds(tmp_path: Path, write: Write) -> None:
+    """Forked copies scan and resolve with the resolver they inherit; whoever scans a
+    file, the answer is the same."""
+    count = _many_modules(tmp_path, write)
 
     def run(jobs: int) -> tuple[list[object], list[object], list[object]]:
         options = Options(use_cache=False, jobs=jobs, include_external=True)
@@ -171,16 +175,33 @@ def test_the_parallel_scan_finds_what_one_process_finds(
         return edges, fragment.nodes, fragment.diagnostics
 
     alone = run(1)
-    previous = multiprocessing.get_start_method()
-    multiprocessing.set_start_method(start_method, force=True)
-    try:
-        assert alone == run(2) == run(3)
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
+    assert alone == run(2) == run(3)
     edges = alone[0]
     assert len(edges) > count and [d.file for d in alone[2]] == ["pkg/nul.py"]
     assert {e[2] for e in edges} == {True, False} and {e[3] for e in edges} == {True, False}
     assert any(e[1] == "external:os" for e in edges)
+
+
+def test_a_copy_that_dies_mid_scan_costs_time_not_answers(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked copy killed after its first chunk (out of memory, say): this process
+    scans what the copy took, and the answer is whole."""
+    _many_modules(tmp_path, write)
+    options = Options(use_cache=False, include_external=True)
+    alone = _shape(collect([tmp_path], tmp_path, (), replace(options, jobs=1)))
+    parent, real = os.getpid(), source._scan_chunk
+    chunks: list[int] = []
+
+    def dies_in_the_copy(todo: list[Any]) -> Any:
+        if os.getpid() != parent and chunks:
+            os.kill(os.getpid(), signal.SIGKILL)
+        chunks.append(len(todo))
+        return real(todo)
+
+    monkeypatch.setattr(source, "_scan_chunk", dies_in_the_copy)
+    with deadline(60):
+        assert _shape(collect([tmp_path], tmp_path, (), replace(options, jobs=2))) == alone
 
 
 # ---------------------------------------------------------------- the per-file edge cache
