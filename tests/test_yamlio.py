@@ -147,6 +147,22 @@ def test_a_few_aliases_are_fine() -> None:
     }
 
 
+def test_only_a_stream_holding_an_anchor_is_counted_for_aliases(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counting nodes guards against alias bombs; with no `&` there can be no anchor, so
+    no alias, and a rendered chart of many documents skips the count."""
+    counted: list[int] = []
+    real = yamlio._expanded_size
+    monkeypatch.setattr(yamlio, "_expanded_size", lambda node: counted.append(1) or real(node))
+    docs = yamlio.load_all("a: 1\n---\nb: 'x*y'\n", "f.yaml")
+    assert [(dict(data), line) for data, line in docs] == [({"a": 1}, 1), ({"b": "x*y"}, 3)]
+    assert counted == []
+    with pytest.raises(YamlError):  # an `&` anywhere (here in a URL): every document
+        yamlio.load_all("url: 'http://h/?a=1&b=2'\n---\n" + _billion_laughs(), "g.yaml")
+    assert len(counted) == 2
+
+
 def test_recursive_alias_is_refused_not_looped_on() -> None:
     with deadline(1), pytest.raises(YamlError) as info:
         yamlio.load_one("a: &a [*a]\n", "r.yaml")
