@@ -50,7 +50,8 @@ class _Lines:
             for line in self.lines
         )
 
-    def coloured(self, width: int | None) -> str:
+    def drawn(self, width: int | None, color: bool = True) -> str:
+        """Drawn by rich: in colour for a terminal (without, `plain` is the same text)."""
         import io
 
         from rich.console import Console
@@ -58,7 +59,12 @@ class _Lines:
 
         out = io.StringIO()
         console = Console(
-            file=out, force_terminal=True, width=width, highlight=False, soft_wrap=True
+            file=out,
+            force_terminal=color,
+            no_color=not color,
+            width=width,
+            highlight=False,
+            soft_wrap=True,
         )
         for line in self.lines:
             drawn = RichText()
@@ -70,7 +76,7 @@ class _Lines:
 
 def render(result: Result, options: Options) -> str:
     console = report_lines(result)
-    return console.coloured(options.width) if options.color else console.plain()
+    return console.drawn(options.width) if options.color else console.plain()
 
 
 def report_lines(result: Result) -> _Lines:

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-import io
-
 import pytest
 from conftest import EXAMPLES
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.console import Console
-from rich.text import Text
 
 from depguard import pipeline, report
 from depguard.report import text
@@ -33,14 +29,7 @@ def test_summary_line_counts_errors_warnings_and_the_graph() -> None:
 
 def rich_without_colour(lines: text._Lines) -> str:
     """How the report was drawn before plain text stopped going through rich."""
-    out = io.StringIO()
-    console = Console(file=out, no_color=True, width=100, highlight=False, soft_wrap=True)
-    for line in lines.lines:
-        drawn = Text()
-        for piece, style in line.pieces:
-            drawn.append(piece, style=style or None)
-        console.print(drawn)
-    return out.getvalue()
+    return lines.drawn(100, color=False)
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
