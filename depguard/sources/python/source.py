@@ -152,7 +152,7 @@ def _module_edges(
 ) -> ModuleEdges:
     """One edge per module imported, carrying every import line of it; typing only or
     deferred only if every one of those lines is. In columns, as the edge cache keeps
-    them, made here (in the worker, on a cold run) rather than after the scan."""
+    them, made by whichever process scanned the file rather than after the scan."""
     targets = _resolver.targets
     rows: dict[str, list[Any]] = {}  # target id -> [typing_only, deferred, lines, texts]
     for statement in statements:
