@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -131,11 +130,10 @@ def _billion_laughs() -> str:
     return lines(*rows)
 
 
-def test_alias_bomb_is_refused_quickly() -> None:
-    started = time.perf_counter()
+def test_alias_bomb_is_refused_not_expanded() -> None:
+    # expanding it would build 10**9 nodes: the deadline only guards against a hang
     with deadline(5), pytest.raises(YamlError) as info:
         yamlio.load_one(_billion_laughs(), "bomb.yaml")
-    assert time.perf_counter() - started < 2
     assert "alias" in info.value.message
     assert info.value.file == "bomb.yaml"
 
