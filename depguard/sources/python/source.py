@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
@@ -333,10 +334,11 @@ def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
     Fork, not a process pool: a copy inherits the chunks and the resolver, so nothing is
     sent to it, and it answers once, at the end. A pool's helper threads pickled every
     chunk and answer while holding the GIL this process scans with; homeassistant's
-    scan took 0.47-0.53 s with one, 0.42-0.44 s like this. Where there is no fork, one
-    process scans everything.
+    scan took 0.47-0.53 s with one, 0.42-0.44 s like this. Where there is no fork, or
+    where other threads run (a program using depguard as a library: a thread holding a
+    lock at the fork would leave the copy waiting on it forever), one process scans.
     """
-    if len(todo) < PARALLEL_FROM or jobs < 2 or not hasattr(os, "fork"):
+    if len(todo) < PARALLEL_FROM or jobs < 2 or not _may_fork():
         return _scan_chunk(todo)
     count = min(jobs * CHUNKS_PER_JOB, 256)
     chunks = [todo[i::count] for i in range(count)]
@@ -352,6 +354,10 @@ def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
     if len(scanned) < len(todo):  # a copy died (killed, out of memory): its share here
         done += _scan_chunk([task for task in todo if task[0] not in scanned])
     return done
+
+
+def _may_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _fork(chunks: list[list[Task]], queue: int) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -421,3 +422,26 @@ def test_every_mix_of_kept_edited_and_touched_files_gives_the_cold_answer(
         warm = collect([tmp_path], tmp_path, (), Options(jobs=1))
         assert _shape(warm) == _shape(collect([tmp_path], tmp_path, (), Options(use_cache=False)))
         assert _shape(collect([tmp_path], tmp_path, (), Options(jobs=1))) == _shape(warm)
+
+
+def test_with_other_threads_running_one_process_scans(
+    tmp_path: Path, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that runs depguard beside threads of its own: forking then could copy a
+    lock another thread holds, so the scan stays in this process."""
+    _many_modules(tmp_path, write)
+    options = Options(use_cache=False, jobs=2)
+    forked = _shape(collect([tmp_path], tmp_path, (), options))
+
+    def no_fork() -> int:
+        raise AssertionError("forked beside another thread")
+
+    monkeypatch.setattr(source.os, "fork", no_fork)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _shape(collect([tmp_path], tmp_path, (), options)) == forked
+    finally:
+        stop.set()
+        other.join()
