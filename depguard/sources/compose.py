@@ -226,20 +226,14 @@ class _Project:
         # (a file two projects include brings the same services again, and includes
         # that fan out must not read a file exponentially often)
         self.included = included if included is not None else set()
-        self.documents: dict[Path, Any] = {}  # files read for `extends`, by resolved path
+        self.documents: dict[Path, Any] = {}  # every compose file read, by resolved path
 
     def read(self, path: Path) -> None:
         shown = relative(path, self.root)
         if not self.first_file:
             self.first_file = path.name
             self.dotenv = self._load_dotenv()
-        self.out.files.append(shown)
-        try:
-            raw = yamlio.load_one(yamlio.read_text(path, shown), shown)
-        except yamlio.YamlError as exc:
-            self.out.diagnostics.append(Diagnostic(exc.file, exc.line, exc.message))
-            return
-        self.documents[path.resolve()] = raw
+        raw = self._document(path, shown)  # None when unreadable: a diagnostic already
         services = self._services_of(raw, shown)
         reader = _Reader(shown, self.directory, self.dotenv, self.out.diagnostics, path.parent)
         for name, body in services.items():
@@ -444,7 +438,8 @@ class _Project:
         _merge_service(service, body, at)
 
     def _document(self, path: Path, shown: str) -> Any:
-        """A compose file named by `extends: {file}`, read once."""
+        """A compose file's data, read once (a project's file, or one named by
+        `extends: {file}`); None, and a diagnostic, when it cannot be read."""
         resolved = path.resolve()
         if resolved not in self.documents:
             self.documents[resolved] = None
