@@ -86,7 +86,7 @@ def node_id(kind: str, name: str) -> str:
 
 
 MODULE_KINDS = ("module", "external")
-MODULE_PREFIXES = ("module:", "external:")  # ids of nodes at the module level
+MODULE_PREFIXES = tuple(f"{kind}:" for kind in MODULE_KINDS)  # ids at the module level
 
 
 def level_of_kind(kind: str) -> Level:

@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from depguard import __version__
+from depguard.model import MODULE_PREFIXES
 from depguard.sources.python.cache import read_files, write_files
 from depguard.sources.python.modules import Module
 
 FORMAT = 3
-TARGETS = ("module:", "external:")
 
-# One module's edges, in a worker's answer and in the table alike, as columns:
-# [targets, flags, spans, lines, texts] (see PER_EDGE and PER_LINE)
+# One module's edges, in a scan's answer and in the table alike, as columns:
+# [targets, flags, spans, lines, texts] (EDGE_COLUMNS)
 ModuleEdges = list[list[Any]]
 # A file's entry: [size, mtime_ns, content digest ("" without a cache), its edges]
 Entry = list[Any]
@@ -39,6 +39,7 @@ PER_MODULE = {"modules": str, "sizes": int, "mtimes": int, "digests": str, "coun
 PER_EDGE = {"targets": str, "flags": int, "spans": int}  # flags: typing_only | deferred << 1
 PER_LINE = {"lines": int, "texts": str}
 COLUMNS = {**PER_MODULE, **PER_EDGE, **PER_LINE}
+EDGE_COLUMNS = (*PER_EDGE, *PER_LINE)  # the lists of a ModuleEdges, in order
 FLAGS = ((False, False), (True, False), (False, True), (True, True))
 
 
@@ -70,11 +71,7 @@ class Table:
         if i is None:
             return None
         c = self.columns
-        first, last = self._edges_of(i)
-        begin, end = self.line_starts()[first], self.line_starts()[last]
-        edges = [c[column][first:last] for column in PER_EDGE]
-        edges += [c[column][begin:end] for column in PER_LINE]
-        return [c["sizes"][i], c["mtimes"][i], c["digests"][i], edges]
+        return [c["sizes"][i], c["mtimes"][i], c["digests"][i], self._edges_in_columns(i)]
 
     def add_all(self, names: list[str], entries: list[Entry]) -> None:
         """Append modules (in name order, after those already here), a column at a time:
@@ -85,7 +82,7 @@ class Table:
             c[column] += map(itemgetter(field), entries)
         edges = list(map(itemgetter(3), entries))
         c["counts"] += map(len, map(itemgetter(0), edges))
-        for field, column in enumerate((*PER_EDGE, *PER_LINE)):
+        for field, column in enumerate(EDGE_COLUMNS):
             c[column] += chain.from_iterable(map(itemgetter(field), edges))
 
     def copy(self, other: Table, name: str) -> None:
@@ -93,12 +90,8 @@ class Table:
         i, c, o = other.index[name], self.columns, other.columns
         for column in PER_MODULE:
             c[column].append(o[column][i])
-        first, last = other._edges_of(i)
-        for column in PER_EDGE:
-            c[column] += o[column][first:last]
-        begin, end = other.line_starts()[first], other.line_starts()[last]
-        for column in PER_LINE:
-            c[column] += o[column][begin:end]
+        for column, values in zip(EDGE_COLUMNS, other._edges_in_columns(i), strict=True):
+            c[column] += values
 
     def edge_starts(self) -> list[int]:
         """Where each module's edges start, and the end: one more than there are modules."""
@@ -112,16 +105,21 @@ class Table:
             self._line_starts = list(accumulate(self.columns["spans"], initial=0))
         return self._line_starts
 
-    def _edges_of(self, i: int) -> tuple[int, int]:
-        starts = self.edge_starts()
-        return starts[i], starts[i + 1]
+    def _edges_in_columns(self, i: int) -> ModuleEdges:
+        """Module `i`'s edges: its slice of each per-edge and per-line column."""
+        edge_starts, line_starts = self.edge_starts(), self.line_starts()
+        first, last = edge_starts[i], edge_starts[i + 1]
+        begin, end = line_starts[first], line_starts[last]
+        c = self.columns
+        return [c[n][first:last] for n in PER_EDGE] + [c[n][begin:end] for n in PER_LINE]
 
 
 def merged(old: Table, kept: list[str], fresh: dict[str, Entry]) -> Table:
     """A table of the modules `kept` as `old` holds them and the `fresh` entries."""
     table = Table()
     if not kept:  # a cold run: every module scanned, added column by column
-        table.add_all(sorted(fresh), [fresh[name] for name in sorted(fresh)])
+        names = sorted(fresh)
+        table.add_all(names, [fresh[name] for name in names])
         return table
     for name in sorted({*kept, *fresh}):
         entry = fresh.get(name)
@@ -160,7 +158,7 @@ def save(path: Path, key: str, table: Table) -> None:
 
 def _well_formed(columns: dict[str, Any]) -> bool:
     """Every column a list of its one type and of the right length, names sorted and
-    unique, counts and flags in range, targets module or external ids."""
+    unique, counts and flags in range, targets module or external ids (module level)."""
     if columns.keys() != COLUMNS.keys() or not all(type(v) is list for v in columns.values()):
         return False
     if not all(set(map(type, columns[name])) <= {kind} for name, kind in COLUMNS.items()):
@@ -174,5 +172,5 @@ def _well_formed(columns: dict[str, Any]) -> bool:
         and min(spans, default=1) >= 1
         and set(columns["flags"]) <= {0, 1, 2, 3}
         and all(map(str.__lt__, modules, modules[1:]))
-        and all(map(str.startswith, columns["targets"], repeat(TARGETS)))
+        and all(map(str.startswith, columns["targets"], repeat(MODULE_PREFIXES)))
     )
