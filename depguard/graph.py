@@ -111,8 +111,7 @@ class DependencyGraph:
             else:
                 if len(edge.evidence) > 1:
                     edge.evidence.sort()
-                graph.succ[source][target] = edge
-                graph.pred[target][source] = edge
+                graph.put_edge(edge)
 
     def _implied(self, graph: LevelGraph, end: str) -> None:
         """A node named only by an edge."""
