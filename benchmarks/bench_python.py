@@ -353,9 +353,9 @@ RATIOS = (
 
 
 def first_line(text: str) -> str:
-    """The first line that says something (typer's usage lines say nothing)."""
+    """The first line that says something (argparse's and click's usage lines say nothing)."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    useful = [line for line in lines if not line.startswith(("Usage:", "Try '"))]
+    useful = [line for line in lines if not line.startswith(("usage:", "Usage:", "Try '"))]
     return (useful or lines or [""])[0]
 
 

@@ -1,7 +1,7 @@
 """The console script's entry.
 
-The CLI is imported inside the guard, so Ctrl-C during start-up (typer and rich take
-tens of milliseconds to import) exits 130 quietly instead of printing an
+The CLI is imported inside the guard, so Ctrl-C during start-up (the pipeline's
+modules take tens of milliseconds to import) exits 130 quietly instead of printing an
 import traceback. Once the command has finished, Ctrl-C is ignored: every output is
 written, and an interrupt during interpreter shutdown would only turn the exit code into
 a death by signal.

@@ -3,17 +3,18 @@ deadline that turns a hang into a failure."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from textwrap import dedent
+from typing import NamedTuple
 
 import pytest
-from typer.testing import CliRunner
 
-from depguard.cli import app
+from depguard.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -49,19 +50,39 @@ def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def run_cli() -> Callable[..., object]:
-    """Run `depguard ARGS` in-process; returns the click Result (stdout, stderr apart)."""
-    runner = CliRunner()
+class Ran(NamedTuple):
+    """One in-process `depguard` run: its exit code and what it wrote, apart."""
 
-    def run(*args: str, cwd: Path | None = None) -> object:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., Ran]:
+    """Run `depguard ARGS` in-process, as the console script would (exceptions escape)."""
+
+    def run(*args: object, cwd: Path | None = None) -> Ran:
+        out, err = io.BytesIO(), io.BytesIO()
+        stdout, stderr = (
+            io.TextIOWrapper(b, encoding="utf-8", write_through=True) for b in (out, err)
+        )
         old = Path.cwd()
         if cwd is not None:
             os.chdir(cwd)
         try:
-            return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+            with redirect_stdout(stdout), redirect_stderr(stderr):
+                main([str(a) for a in args])
+            code: object = 0
+        except SystemExit as exc:
+            code = exc.code
         finally:
             os.chdir(old)
+            for stream in (stdout, stderr):
+                stream.flush()
+                stream.detach()  # leaves the bytes readable
+        assert isinstance(code, int), code
+        return Ran(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 
     return run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -264,3 +265,61 @@ def test_no_cache_leaves_no_cache_behind(run_cli: Run, tmp_path: Path, command: 
     assert not (tmp_path / ".depguard_cache").exists()
     run_cli(command, str(tmp_path / "pkg"), *args, cwd=tmp_path)  # and without, a cache
     assert list(tmp_path.rglob(".depguard_cache"))
+
+
+# ---------------------------------------------------------------- the parser (argparse)
+
+
+def test_no_command_prints_the_help_to_stderr_and_exits_2(run_cli: Run) -> None:
+    result = run_cli()
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "usage: depguard" in result.stderr and "check" in result.stderr
+
+
+def test_help_lists_the_commands_but_not_the_hidden_schema(run_cli: Run) -> None:
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    listed = re.findall(r"^    (\w+) ", result.stdout, re.MULTILINE)
+    assert listed == ["check", "baseline", "report", "graph", "impact", "order", "diagram"]
+    assert run_cli("schema").stdout.startswith("{")  # hidden, not gone
+
+
+def test_a_mistyped_command_is_a_usage_error_with_a_suggestion(run_cli: Run) -> None:
+    result = run_cli("chek", BROKEN)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("depguard: error: no command 'chek' (did you mean check?)\n")
+    assert run_cli("xyzzy").stderr.endswith("no command 'xyzzy'\n")
+    # a hidden command is never suggested
+    assert run_cli("schem").stderr.endswith("no command 'schem' (did you mean check?)\n")
+
+
+def test_options_are_not_abbreviated(run_cli: Run) -> None:
+    """`--no-c` could mean --no-cache today and something else tomorrow."""
+    result = run_cli("check", FIXED, "--no-c")
+    assert result.exit_code == 2 and "unrecognized arguments: --no-c" in result.stderr
+
+
+def test_options_and_arguments_may_come_in_any_order(run_cli: Run) -> None:
+    """A plain argparse parse gives PATH's place to its default once NODE is read."""
+    expected = run_cli("impact", "console", str(BROKEN), "--format", "json")
+    assert expected.exit_code == 0, expected.stderr
+    for args in (
+        ("impact", "--format", "json", "console", str(BROKEN)),
+        ("impact", "console", "--format", "json", str(BROKEN)),
+        ("impact", "-f", "json", "console", "--no-cache", str(BROKEN)),
+    ):
+        result = run_cli(*args)
+        assert (result.exit_code, result.stdout) == (0, expected.stdout), args
+    assert json.loads(expected.stdout)["node"] == "service:console"
+
+
+def test_option_values_are_checked_before_anything_runs(run_cli: Run, tmp_path: Path) -> None:
+    for args, message in (
+        (("graph", "--level", "team"), "argument -l/--level: invalid choice: 'team'"),
+        (("diagram", "--depth", "two"), "argument --depth: invalid int value: 'two'"),
+        (("check", "--fail-on", "info"), "argument --fail-on: invalid choice: 'info'"),
+        (("impact",), "the following arguments are required: node"),
+    ):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.exit_code == 2 and message in result.stderr, args
+    assert list(tmp_path.iterdir()) == []  # no cache, no output: nothing ran

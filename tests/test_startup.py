@@ -2,9 +2,9 @@
 
 Importing pydantic and building validators took about a tenth of a second, most of a
 small project's `depguard check` (and of every pre-commit run on it); PyYAML 10 ms more.
-The config models are dataclasses validated only when a config file is read, typer is
-held below 0.29 (it imports pydantic to coerce every option), and the YAML loader is
-built on first use.
+The config models are dataclasses validated only when a config file is read, the YAML
+loader is built on first use, and the command line is argparse (typer and click took
+about 50 ms to import and to build the commands).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_a_check_with_no_config_imports_neither_pydantic_nor_yaml(tmp_path: Path
     assert "depguard.report.text" in modules  # the whole run was seen
     tops = {m.split(".")[0] for m in modules}
     # nor rich: the text report goes to a pipe here, so there is no colour to draw
-    assert not tops & {"pydantic", "pydantic_core", "yaml", "rich"}
+    assert not tops & {"pydantic", "pydantic_core", "yaml", "rich", "typer", "click"}
 
 
 def test_a_config_file_is_still_validated(tmp_path: Path) -> None:
