@@ -7,7 +7,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -44,6 +43,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     The old file's permissions are kept. Any failure, Ctrl-C included, removes the
     temporary file and leaves the old one whole.
     """
+    import tempfile  # with shutil and random: a warm run that writes no file never needs it
+
     folder = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

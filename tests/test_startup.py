@@ -73,3 +73,16 @@ def test_a_config_file_is_still_validated(tmp_path: Path) -> None:
     assert "depguard.yaml:3: layers[0].matchs: unknown key 'matchs' (did you mean 'match'?)" in (
         result.stderr
     )
+
+
+def test_a_warm_check_of_an_unchanged_tree_loads_only_what_it_uses(tmp_path: Path) -> None:
+    """Scanning (pickle, threading) and writing files (tempfile, with shutil and random)
+    are imported when needed: a warm run of an unchanged tree scans and writes nothing."""
+    shop = package(tmp_path)
+    (tmp_path / ".git").mkdir()
+    (shop / "depguard.yaml").write_text("layers:\n  - name: core\n    match: [shop.*]\n")
+    cold = imported("check", str(shop), cwd=tmp_path)
+    assert {"tempfile", "threading"} <= cold  # the caches are written
+    warm = imported("check", str(shop), cwd=tmp_path)
+    assert "depguard.report.text" in warm and "depguard.sources.python.source" in warm
+    assert not warm & {"pickle", "threading", "tempfile", "pydantic", "yaml"}

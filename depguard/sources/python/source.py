@@ -8,8 +8,6 @@ on every core.
 from __future__ import annotations
 
 import os
-import pickle
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
@@ -357,12 +355,17 @@ def _run_scans(todo: list[Task], jobs: int) -> list[tuple[str, str, Outcome]]:
 
 
 def _may_fork() -> bool:
+    # threading and pickle are imported where they are used: a warm run scans nothing
+    import threading
+
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _fork(chunks: list[list[Task]], queue: int) -> tuple[int, int]:
     """Start a copy that scans chunks from the queue and pickles what it found to a pipe:
     its process id and the pipe's end to read."""
+    import pickle
+
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the copy: it must never return into the caller's code (outputs, exits)
@@ -387,6 +390,8 @@ def _take(chunks: list[list[Task]], queue: int) -> list[tuple[str, str, Outcome]
 
 def _answers(pid: int, reader: int) -> list[tuple[str, str, Outcome]]:
     """What a copy found; nothing if it died before answering in full."""
+    import pickle
+
     try:
         with open(reader, "rb") as answers:
             found: list[tuple[str, str, Outcome]] = pickle.load(answers)
