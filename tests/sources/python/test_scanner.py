@@ -6,8 +6,10 @@ import codecs
 from textwrap import dedent
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from depguard.sources.python.scanner import ImportStatement, ScanError, scan
+from depguard.sources.python.scanner import _COMMENT, ImportStatement, ScanError, _clean, scan
 
 Row = tuple[int, str, tuple[str, ...], int, bool, bool, str]
 
@@ -481,3 +483,22 @@ def test_unknown_encoding_or_bom_conflict_raises_scan_error() -> None:
         scan(b"# coding: klingon\nimport a\n")
     with pytest.raises(ScanError, match="with a UTF-8 BOM"):
         scan(codecs.BOM_UTF8 + b"# coding: latin-1\nimport a\n")
+
+
+def _clean_in_full(text: str) -> str:
+    """`_clean` without its shortcut for text that is clean already."""
+    text = _COMMENT.sub("", text)
+    text = " ".join(text.replace("\\\n", " ").split())
+    return text.replace("( ", "(").replace(" )", ")")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.text(st.sampled_from("ab.( ),#\\\n\t\f\v\x1c\x85\xa0\u2003\u200b_é")).map(
+        lambda rest: "from " + rest
+    )
+)
+def test_a_statement_text_that_looks_clean_is_clean(text: str) -> None:
+    """Any whitespace but a single space, a comment or a bracket's inner space goes the
+    whole way; what is left must be what the whole way gives."""
+    assert _clean(text) == _clean_in_full(text)
