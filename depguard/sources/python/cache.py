@@ -12,10 +12,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from depguard.fsutil import atomic_write
-from depguard.sources.python.scanner import ImportStatement
+
+if TYPE_CHECKING:
+    from depguard.sources.python.scanner import ImportStatement
 
 FORMAT = 1
 FOLDER = ".depguard_cache"
@@ -32,6 +34,8 @@ def encode(statements: list[ImportStatement]) -> list[Record]:
 
 def decode(records: list[Record]) -> list[ImportStatement]:
     """Records back into statements; TypeError or ValueError when one is damaged."""
+    from depguard.sources.python.scanner import ImportStatement  # see source._scan_file
+
     statements = [ImportStatement(a, b, tuple(c), d, e, f, g) for a, b, c, d, e, f, g in records]
     for s in statements:  # a damaged cache must be rescanned, not crash the resolver
         "".join(s.names)  # raises TypeError unless every name is a string

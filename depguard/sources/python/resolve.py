@@ -5,7 +5,10 @@ collapsed to their top-level name."""
 
 from __future__ import annotations
 
-from depguard.sources.python.scanner import ImportStatement
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from depguard.sources.python.scanner import ImportStatement
 
 
 def absolute_base(importer: str, importer_is_package: bool, statement: ImportStatement) -> str:

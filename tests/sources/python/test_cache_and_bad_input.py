@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import deadline
 
-from depguard.sources.python import source
+from depguard.sources.python import scanner, source
 from depguard.sources.python.source import Options, collect
 
 Write = Callable[[str, str], Path]
@@ -42,7 +42,7 @@ def test_a_warm_run_over_an_unchanged_tree_scans_nothing(
     def no_scan(data: bytes) -> list[object]:
         raise AssertionError("scanned on a warm run")
 
-    monkeypatch.setattr(source.scanner, "scan", no_scan)
+    monkeypatch.setattr(scanner, "scan", no_scan)
     warm = collect([tmp_path], tmp_path, (), Options())
     assert [(e.source, e.target, e.evidence) for e in warm.edges] == [
         (e.source, e.target, e.evidence) for e in cold.edges
@@ -57,7 +57,7 @@ def test_a_touched_but_unchanged_file_is_not_rescanned(
     collect([tmp_path], tmp_path, (), Options())
     os.utime(path, ns=(1, 1))
     monkeypatch.setattr(
-        source.scanner, "scan", lambda data: (_ for _ in ()).throw(AssertionError("rescanned"))
+        scanner, "scan", lambda data: (_ for _ in ()).throw(AssertionError("rescanned"))
     )
     assert len(collect([tmp_path], tmp_path, (), Options()).edges) == 1
 
@@ -235,7 +235,7 @@ def test_an_unchanged_tree_reads_its_edges_back_without_any_import_statement(
     def never(*_: object) -> object:
         raise AssertionError("a statement was read back or scanned")
 
-    monkeypatch.setattr(source.scanner, "scan", never)
+    monkeypatch.setattr(scanner, "scan", never)
     monkeypatch.setattr(source.scan_cache, "decode", never)
     assert _shape(collect([tmp_path], tmp_path, (), options)) == _shape(cold)
 
