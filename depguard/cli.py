@@ -335,9 +335,12 @@ def _path(command: argparse.ArgumentParser) -> None:
 
 def _config(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "-c", "--config", type=Path, metavar="FILE",
+        "-c",
+        "--config",
+        type=Path,
+        metavar="FILE",
         help="config file (default: found from PATH upwards)",
-    )  # fmt: skip
+    )
 
 
 def _no_cache(command: argparse.ArgumentParser) -> None:
@@ -350,10 +353,13 @@ def _no_cache(command: argparse.ArgumentParser) -> None:
 
 def _format(command: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     command.add_argument(
-        "-f", "--format", choices=choices, default=choices[0],
+        "-f",
+        "--format",
+        choices=choices,
+        default=choices[0],
         help=f"{' | '.join(choices)} (default: {choices[0]})",
         metavar="FORMAT",
-    )  # fmt: skip
+    )
 
 
 def _output(command: argparse.ArgumentParser, help: str = "write here instead of stdout") -> None:
@@ -362,10 +368,12 @@ def _output(command: argparse.ArgumentParser, help: str = "write here instead of
 
 def _level_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "-l", "--level", choices=("module", "service"),
+        "-l",
+        "--level",
+        choices=("module", "service"),
         help="module | service (default: service, or module if there are none)",
         metavar="LEVEL",
-    )  # fmt: skip
+    )
 
 
 def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
@@ -391,16 +399,22 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     _path(sub)
     _config(sub)
     sub.add_argument(
-        "-b", "--baseline", type=Path, metavar="FILE",
+        "-b",
+        "--baseline",
+        type=Path,
+        metavar="FILE",
         help="baseline file (default: the config's `baseline`)",
-    )  # fmt: skip
+    )
     sub.add_argument("--no-baseline", action="store_true", help="show every finding")
     _format(sub, reporters)
     _output(sub)
     sub.add_argument(
-        "--fail-on", choices=("error", "warning"), default="error", metavar="SEVERITY",
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        metavar="SEVERITY",
         help="lowest severity that fails: error | warning (default: error)",
-    )  # fmt: skip
+    )
     _no_cache(sub)
 
     sub = command(baseline)
@@ -443,9 +457,11 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     sub.set_defaults(output="")
     _config(sub)
     sub.add_argument(
-        "-f", "--format", metavar="FORMAT",
+        "-f",
+        "--format",
+        metavar="FORMAT",
         help="svg, png, pdf, dot, mermaid or html (default: from --output)",
-    )  # fmt: skip
+    )
     _level_option(sub)
     sub.add_argument("--focus", metavar="NODE", help="show only NODE and its neighbours")
     sub.add_argument(
@@ -453,9 +469,10 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
     )
     sub.add_argument("--cycles-only", action="store_true", help="only nodes in cycles")
     sub.add_argument(
-        "--collapse", metavar="HOW",
+        "--collapse",
+        metavar="HOW",
         help="'service', or a package depth such as 2 (module level)",
-    )  # fmt: skip
+    )
     sub.add_argument(
         "--all", dest="show_all", action="store_true", help="never reduce a large graph"
     )
