@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from depguard.graph import DependencyGraph
 from depguard.model import Edge, Evidence, Fragment, Node
 
 
 def service_graph(
-    edges: list[tuple[str, str] | tuple[str, str, dict[str, object]]],
+    edges: Sequence[tuple[str, str] | tuple[str, str, dict[str, Any]]],
     layers: dict[str, str] | None = None,
     order: tuple[str, ...] = (),
 ) -> DependencyGraph:
@@ -21,14 +24,14 @@ def service_graph(
         )
     for index, item in enumerate(edges):
         source, target = item[0], item[1]
-        extra = item[2] if len(item) > 2 else {}  # type: ignore[misc]
+        extra: dict[str, Any] = item[2] if len(item) > 2 else {}
         graph.add_edge(
             Edge(
                 f"service:{source}",
                 f"service:{target}",
                 evidence=[Evidence("services.yaml", index + 1, f"{source}->{target}", "services")],
                 **extra,
-            ),  # type: ignore[arg-type]
+            ),
             "service",
         )
     return graph

@@ -45,6 +45,18 @@ def test_mypy_strict_is_clean() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_mypy_strict_is_clean_on_the_tests() -> None:
+    """The tests too: a helper typed loosely hides a test that checks nothing."""
+    done = subprocess.run(
+        [*_tool("mypy"), "--strict", "tests"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_shipped_schema_is_up_to_date() -> None:
     shipped = (REPO / "depguard" / "rules_schema.json").read_text(encoding="utf-8")
     assert shipped == json_schema(), "run: depguard schema -o depguard/rules_schema.json"

@@ -305,7 +305,7 @@ def test_a_run_lists_each_folder_once_and_the_next_run_lists_afresh(
         listed.append(path)
         return real(path)
 
-    monkeypatch.setattr(files.os, "scandir", counted)
+    monkeypatch.setattr(os, "scandir", counted)  # the module `files` lists with
     result, graph = pipeline.run(tmp_path / "shop", use_cache=False)
     assert listed and sorted(listed) == sorted(set(listed))  # each folder once
     assert str(tmp_path / "shop" / "sub") in listed

@@ -152,7 +152,12 @@ def test_only_a_stream_holding_an_anchor_is_counted_for_aliases(
     no alias, and a rendered chart of many documents skips the count."""
     counted: list[int] = []
     real = yamlio._expanded_size
-    monkeypatch.setattr(yamlio, "_expanded_size", lambda node: counted.append(1) or real(node))
+
+    def count(node: yaml.Node) -> int:
+        counted.append(1)
+        return real(node)
+
+    monkeypatch.setattr(yamlio, "_expanded_size", count)
     docs = yamlio.load_all("a: 1\n---\nb: 'x*y'\n", "f.yaml")
     assert [(dict(data), line) for data, line in docs] == [({"a": 1}, 1), ({"b": "x*y"}, 3)]
     assert counted == []

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from builders import service_graph
 
@@ -10,7 +11,7 @@ from depguard.config import CycleOptions
 OPTIONS = CycleOptions()
 
 
-def names(witness: list) -> list[str]:
+def names(witness: list[Any]) -> list[str]:
     return [h.source.split(":")[1] for h in witness] + [witness[-1].target.split(":")[1]]
 
 
@@ -100,7 +101,7 @@ def test_a_hard_cycle_inside_a_soft_one_is_reported_once_each() -> None:
 
 def test_witnesses_are_capped_on_a_large_component() -> None:
     rng = random.Random(7)
-    edges: list = [(f"n{i}", f"n{(i + 1) % 300}") for i in range(300)]
+    edges: list[tuple[str, str]] = [(f"n{i}", f"n{(i + 1) % 300}") for i in range(300)]
     edges += [(f"n{rng.randrange(300)}", f"n{rng.randrange(300)}") for _ in range(900)]
     graph = service_graph(edges)
     [finding] = find_cycles(graph, "service", CycleOptions(witnesses_per_component=4), {})
@@ -110,7 +111,14 @@ def test_witnesses_are_capped_on_a_large_component() -> None:
 
 
 def test_same_graph_same_findings_whatever_the_insertion_order() -> None:
-    edges: list = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "b"), ("d", "a"), ("a", "d")]
+    edges: list[tuple[str, str]] = [
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "a"),
+        ("c", "b"),
+        ("d", "a"),
+        ("a", "d"),
+    ]
     first = find_cycles(service_graph(edges), "service", OPTIONS, {})
     second = find_cycles(service_graph(list(reversed(edges))), "service", OPTIONS, {})
     assert [(f.id, [names(w) for w in f.witnesses]) for f in first] == [

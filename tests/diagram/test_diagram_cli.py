@@ -14,7 +14,6 @@ import pytest
 from builders import service_graph
 from conftest import EXAMPLES
 
-from depguard.diagram import render as render_module
 from depguard.diagram.view import LARGE, Options, build_view
 from depguard.model import Finding
 
@@ -25,7 +24,7 @@ BROKEN = EXAMPLES / "cloud-control-plane"
 def test_svg_renders_with_no_dot_on_path(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     target = tmp_path / "cloud.svg"
     result = run_cli("diagram", BROKEN, "--output", target)
     assert result.exit_code == 0, result.stderr
@@ -39,7 +38,7 @@ def test_svg_renders_with_no_dot_on_path(
 def test_png_without_dot_says_how_to_get_it(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     result = run_cli("diagram", BROKEN, "--output", tmp_path / "x.png")
     assert result.exit_code == 2
     assert "apt-get install graphviz" in result.stderr
@@ -56,7 +55,7 @@ def test_png_with_dot(run_cli: Run, tmp_path: Path) -> None:
 def test_html_is_one_self_contained_file(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     target = tmp_path / "report.html"
     assert run_cli("diagram", BROKEN, "--output", target).exit_code == 0
     page = target.read_text()

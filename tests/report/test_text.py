@@ -52,7 +52,7 @@ def _lines(pieces: list[list[tuple[str, str]]]) -> text._Lines:
 
 
 STYLES = st.sampled_from(["", "bold", "dim", "magenta", "bold white on red"])
-NO_TABS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\t"))
+NO_TABS = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\t"))
 # rich expands tabs by cell width, so a zero-width escape or a wide character earlier on
 # the line would move a tab: plain text counts characters (tabs are rare in evidence)
 ASCII_TABS = st.text(st.sampled_from("ab [x] :smile: \t\r\x07\n"))

@@ -13,6 +13,7 @@ from builders import edge_rows as edges
 from builders import messages
 from conftest import REPO, deadline
 
+from depguard.model import Fragment
 from depguard.sources import compose
 
 PLATFORM = REPO / "tests" / "fixtures" / "compose" / "platform"
@@ -26,7 +27,7 @@ def project(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def read(root: Path) -> compose.Fragment:
+def read(root: Path) -> Fragment:
     return compose.collect([root], root)
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from conftest import deadline
 
+from depguard.model import Diagnostic, Node
+from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import scanner, source
 from depguard.sources.python.source import Options, collect
 
@@ -167,7 +169,7 @@ def test_the_parallel_scan_finds_what_one_process_finds(tmp_path: Path, write: W
     file, the answer is the same."""
     count = _many_modules(tmp_path, write)
 
-    def run(jobs: int) -> tuple[list[object], list[object], list[object]]:
+    def run(jobs: int) -> tuple[list[tuple[Any, ...]], list[Node], list[Diagnostic]]:
         options = Options(use_cache=False, jobs=jobs, include_external=True)
         fragment = collect([tmp_path], tmp_path, (), options)
         edges = [
@@ -236,7 +238,7 @@ def test_an_unchanged_tree_reads_its_edges_back_without_any_import_statement(
         raise AssertionError("a statement was read back or scanned")
 
     monkeypatch.setattr(scanner, "scan", never)
-    monkeypatch.setattr(source.scan_cache, "decode", never)
+    monkeypatch.setattr(scan_cache, "decode", never)
     assert _shape(collect([tmp_path], tmp_path, (), options)) == _shape(cold)
 
 
@@ -262,7 +264,7 @@ def test_options_that_change_resolution_do_not_share_cached_edges(
     assert "external:os" in [e.target for e in external.edges]
 
 
-def _columns(damage: Callable[[dict[str, list[Any]]], object]) -> Callable[[Any], object]:
+def _columns(damage: Callable[[dict[str, Any]], object]) -> Callable[[Any], object]:
     return lambda data: damage(data["files"])
 
 
@@ -436,7 +438,7 @@ def test_with_other_threads_running_one_process_scans(
     def no_fork() -> int:
         raise AssertionError("forked beside another thread")
 
-    monkeypatch.setattr(source.os, "fork", no_fork)
+    monkeypatch.setattr(os, "fork", no_fork)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
