@@ -59,11 +59,11 @@ def _loader() -> type[yaml.SafeLoader]:
             data.key_lines = {}
             yield data
             seen: dict[Any, int] = {}
+            merges = False
             for key_node, _ in node.value:
-                if (
-                    isinstance(key_node, yaml.ScalarNode)
-                    and key_node.tag != "tag:yaml.org,2002:merge"
-                ):
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    merges = True
+                elif isinstance(key_node, yaml.ScalarNode):
                     key = self.construct_object(key_node)
                     line = key_node.start_mark.line + 1
                     if key in seen:
@@ -72,10 +72,15 @@ def _loader() -> type[yaml.SafeLoader]:
                         )
                     seen[key] = line
             data.update(self.construct_mapping(node))
+            if not merges:  # the keys are those just seen, each once: no second pass
+                data.key_lines = seen
+                return
+            # `<<` put the merged pairs first (a list's earlier mappings last), and the
+            # mapping keeps each key's last pair: so does its line
+            constructed = self.constructed_objects
             for key_node, _ in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
-                    key = self.construct_object(key_node)
-                    data.key_lines.setdefault(key, key_node.start_mark.line + 1)
+                    data.key_lines[constructed[key_node]] = key_node.start_mark.line + 1
 
         def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
             """An integer, refused (not a crash) when it has more digits than Python converts."""

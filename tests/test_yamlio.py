@@ -80,6 +80,34 @@ def test_line_of_keys_nested_keys_and_items(path: tuple[object, ...], line: int)
     assert yamlio.line_of(yamlio.load_one(NESTED, "f.yaml"), path) == line
 
 
+MERGED = lines(
+    "a: &a",  # 1
+    "  k: 2",  # 2
+    "  only_a: 3",  # 3
+    "b: &b",  # 4
+    "  k: 5",  # 5
+    "  only_b: 6",  # 6
+    "one:",  # 7
+    "  <<: *a",  # 8
+    "  k: 9",  # 9
+    "two:",  # 10
+    "  <<: [*a, *b]",  # 11
+    "three:",  # 12
+    "  only_b: 13",  # 13
+    "  <<: [*b, *a]",  # 14
+)
+
+
+def test_a_merged_key_has_the_line_of_the_value_the_mapping_kept() -> None:
+    """Each value is its own line number: whichever pair a merge keeps (a key of the
+    mapping itself, else the first merged mapping that has it), its line is the key's."""
+    data = yamlio.load_one(MERGED, "f.yaml")
+    assert data == yaml.safe_load(MERGED)
+    for name in ("one", "two", "three"):
+        assert data[name].key_lines == {key: value for key, value in data[name].items()}
+    assert yamlio.line_of(data, ("one", "k")) == 9 and yamlio.line_of(data, ("two", "k")) == 2
+
+
 def test_line_of_a_missing_key_gives_the_deepest_known_line() -> None:
     data = yamlio.load_one(NESTED, "f.yaml")
     assert yamlio.line_of(data, ("top", "inner", 1, "nope")) == 4
