@@ -13,7 +13,9 @@ The cache lives in the user's cache folder ($XDG_CACHE_HOME/depguard, else
 repository must not be able to stand in for the rules a CI gate checks it against. It is
 JSON (never pickle), read back only into the config's own dataclasses, written
 atomically; a damaged or unreadable entry is a miss, and a folder that cannot be written
-costs the speed-up, never the run.
+costs the speed-up, never the run. There is one entry per config path, so a CI machine
+that checks out to a new folder each time would fill the folder: storing an entry drops
+the oldest beyond the newest `KEEP` (an entry dropped while in use is validated again).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,8 @@ from depguard import __version__
 from depguard.fsutil import atomic_write, digest
 
 FORMAT = 1
+KEEP = 256  # entries of a few kilobytes each
+NAME = re.compile(r"[0-9a-f]{16}\.json")  # what `entry_path` names, and all that is dropped
 
 
 def folder() -> Path:
@@ -94,8 +99,24 @@ def store(
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the rules of private code
         atomic_write(target, json.dumps(entry, separators=(",", ":")))  # dict order kept
+        _drop_oldest(target.parent)
     except OSError:
         pass  # a read-only home: the run goes on, only without the speed-up
+
+
+def _drop_oldest(where: Path) -> None:
+    """Keep the `KEEP` newest entries. Only names an entry can have are touched, and one
+    gone already (another run pruning at once) is no error."""
+    entries: list[tuple[int, str]] = []
+    with os.scandir(where) as listing:
+        for item in listing:
+            if NAME.fullmatch(item.name) and item.is_file(follow_symlinks=False):
+                try:
+                    entries.append((item.stat(follow_symlinks=False).st_mtime_ns, item.name))
+                except FileNotFoundError:
+                    continue
+    for _, name in sorted(entries, reverse=True)[KEEP:]:
+        (where / name).unlink(missing_ok=True)
 
 
 def encode(value: Any) -> Any:

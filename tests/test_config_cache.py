@@ -317,3 +317,31 @@ def test_the_folder_is_private(rich: Path, tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
     load(rich, cached=True)
     assert config_cache.folder().stat().st_mode & 0o077 == 0
+
+
+def test_storing_an_entry_drops_the_oldest_beyond_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One entry per config path: a CI machine checking out to a new folder each run
+    would fill the cache folder forever."""
+    monkeypatch.setattr(config_cache, "KEEP", 5)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # this test's alone
+    where = config_cache.folder()
+    where.mkdir(parents=True, exist_ok=True)
+    old = [where / f"{index:016x}.json" for index in range(8)]
+    for age, path in enumerate(old):  # old[0] the newest, old[7] the oldest
+        path.write_text("{}")
+        os.utime(path, ns=(0, 10**18 - age * 10**12))
+    foreign = [where / "notes.txt", where / "0123456789abcdef.json.tmp"]
+    for path in foreign:
+        path.write_text("mine")
+    linked = where / "fedcba9876543210.json"
+    linked.symlink_to(tmp_path / "elsewhere.json")  # never followed, never removed
+    kept = put(tmp_path / "depguard.yaml", "layers: [{name: core, match: ['a.*']}]\n")
+    load(kept, cached=True)
+    entry = config_cache.entry_path(kept)
+    left = sorted(p.name for p in where.iterdir())
+    assert left == sorted(
+        [entry.name, *(p.name for p in old[:4]), *(p.name for p in foreign), linked.name]
+    )
+    assert load(kept, cached=True) == load(kept)  # the new entry is read back
