@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import heapq
+from collections import deque
 
 import networkx as nx
 from builders import service_graph
@@ -10,13 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from depguard.analysis.operations import _chains, _cost, bootstrap_cycles, cut_edges
-from depguard.analysis.paths import (
-    Adjacency,
-    bfs_parents,
-    cyclic_components,
-    path_to,
-    strong_components,
-)
+from depguard.analysis.paths import Adjacency, strong_components
 from depguard.graph import DependencyGraph
 
 NODES = [f"n{i}" for i in range(8)]
@@ -82,29 +76,40 @@ def test_cutting_the_advised_edges_leaves_no_cycle(edges: list[tuple[str, str]])
 def plain_cut_edges(
     graph: DependencyGraph, named: list[tuple[str, str]], limit: int
 ) -> list[tuple[str, str]]:
-    """The greedy as first written: the components are found again after every cut, and
-    each cycle comes from a whole breadth-first search."""
-    adj: Adjacency = {}
-    for u, v in sorted(set(named)):
-        adj.setdefault(u, []).append(v)
-        adj.setdefault(v, [])
+    """The greedy spelled out on networkx: after every cut, the cyclic components of what
+    is left are found again and the smallest (by its sorted members) is cut next, through
+    a shortest cycle from its smallest edge (breadth first over sorted successors)."""
+    left = set(named)
     rank = {name: index for index, name in enumerate(graph.layers)}
     chosen: list[tuple[str, str]] = []
-    pending = cyclic_components(adj)
-    heapq.heapify(pending)
-    while pending and len(chosen) < limit:
-        members = heapq.heappop(pending)
-        inside = set(members)
-        sub = {u: [v for v in adj[u] if v in inside] for u in members}
-        u, v = min((u, v) for u in members for v in sub[u])
-        nodes = [u, u] if u == v else [u, *path_to(bfs_parents(sub, v), u)]
+    while len(chosen) < limit:
+        rest = nx.DiGraph(sorted(left))
+        cyclic = sorted(
+            sorted(c)
+            for c in nx.strongly_connected_components(rest)
+            if len(c) > 1 or any(rest.has_edge(n, n) for n in c)
+        )
+        if not cyclic:
+            break
+        members = cyclic[0]
+        succ = {a: sorted(b for b in rest.successors(a) if b in members) for a in members}
+        u, v = min((a, b) for a in members for b in succ[a])
+        parents: dict[str, str | None] = {v: None}
+        queue = deque([v])
+        while u not in parents:
+            at = queue.popleft()
+            for nxt in succ[at]:
+                if nxt not in parents:
+                    parents[nxt] = at
+                    queue.append(nxt)
+        back = [u]
+        while (step := parents[back[-1]]) is not None:
+            back.append(step)
+        nodes = [u, u] if u == v else [u, *reversed(back)]
         cycle = list(zip(nodes, nodes[1:], strict=False))
         best = min(cycle, key=lambda e: _cost(graph, "service", e, rank))
         chosen.append(best)
-        adj[best[0]].remove(best[1])
-        sub[best[0]].remove(best[1])
-        for rest in cyclic_components(sub):
-            heapq.heappush(pending, rest)
+        left.discard(best)
     return chosen
 
 
