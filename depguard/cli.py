@@ -502,5 +502,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         hint = f" (did you mean {' or '.join(close)}?)" if close else ""
         top.error(f"no command {args[at]!r}{hint}")
     top.parse_args(args[:at])
-    namespace = commands[args[at]].parse_intermixed_args(args[at + 1 :])
+    command, rest = commands[args[at]], args[at + 1 :]
+    # after `--` every word is an argument (a path starting with `-`), which the
+    # intermixed parse of Python < 3.13 mishandles; the plain parse takes them in order
+    parse = command.parse_args if "--" in rest else command.parse_intermixed_args
+    namespace = parse(rest)
     raise SystemExit(namespace.run(namespace))

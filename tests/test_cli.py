@@ -313,6 +313,17 @@ def test_options_and_arguments_may_come_in_any_order(run_cli: Run) -> None:
     assert json.loads(expected.stdout)["node"] == "service:console"
 
 
+def test_a_path_that_starts_with_a_dash_follows_a_double_dash(run_cli: Run, tmp_path: Path) -> None:
+    (tmp_path / "-pkg").mkdir()
+    (tmp_path / "-pkg" / "__init__.py").write_text("import os\n")
+    result = run_cli("check", "--no-cache", "--", "-pkg", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (0, ""), result.stderr
+    assert "module level: 1 node" in result.stdout
+    result = run_cli("impact", "--no-cache", "-f", "json", "--", "-pkg", "-pkg", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["node"] == "module:-pkg"
+
+
 def test_option_values_are_checked_before_anything_runs(run_cli: Run, tmp_path: Path) -> None:
     for args, message in (
         (("graph", "--level", "team"), "argument -l/--level: invalid choice: 'team'"),
