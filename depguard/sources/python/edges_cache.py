@@ -65,6 +65,11 @@ class Table:
             self.columns["sizes"][i] == size and self.columns["mtimes"][i] == mtime_ns
         )
 
+    def digest(self, name: str) -> str | None:
+        """The content digest a module was cached with, or None."""
+        i = self.index.get(name)
+        return None if i is None else self.columns["digests"][i]
+
     def entry(self, name: str) -> Entry | None:
         """One module's entry as a scan gives it, or None."""
         i = self.index.get(name)

@@ -280,11 +280,9 @@ def _scan_all(
             rows = _module_edges(name, module.is_package, cached)
             results[name] = _entry(stat, store.digest_of(shown), rows)
         else:
-            entry = cached_edges.entry(name)
-            if entry is not None:
-                known: str | None = entry[2]
-            else:
-                known = store.digest_of(shown) if opts.use_cache else None
+            known = cached_edges.digest(name)  # not its edges: only a rescan's answer needs them
+            if known is None and opts.use_cache:
+                known = store.digest_of(shown)
             todo.append((name, module.is_package, shown, str(module.path), known))
     for name, shown, outcome in _run_scans(todo, opts.jobs):
         if isinstance(outcome, Diagnostic):
