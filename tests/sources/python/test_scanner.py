@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import re
 from textwrap import dedent
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from depguard.sources.python import scanner
 from depguard.sources.python.scanner import _COMMENT, ImportStatement, ScanError, _clean, scan
 
 Row = tuple[int, str, tuple[str, ...], int, bool, bool, str]
@@ -502,3 +504,56 @@ def test_a_statement_text_that_looks_clean_is_clean(text: str) -> None:
     """Any whitespace but a single space, a comment or a bracket's inner space goes the
     whole way; what is left must be what the whole way gives."""
     assert _clean(text) == _clean_in_full(text)
+
+
+LINES = [
+    "import a",
+    "import a.b as c, d",
+    "import a.b as c,d",
+    "import a  ",
+    "import a # note",
+    "import a;import b",
+    "import a \\",
+    "import é",
+    "from . import x",
+    "from .. import x as y, z",
+    "from .a.b import *",
+    "from a import b as c, d",
+    "from a import b as c",
+    "from a import (b, c)",
+    "from a import (",
+    "    b,",
+    ")",
+    "from  import x",
+    "from import import x",
+    "from x.import.y import z",
+    "from a import b\\",
+    '"""',
+    "'''",
+    "x = '''",
+    "s = 'import a'",
+    "def f():",
+    "    import q",
+    "\timport t",
+    "if TYPE_CHECKING:",
+    "if TYPE_CHECKING: import a",
+    "else:",
+    "class C:",
+    "#",
+    "",
+    "(",
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=12), st.booleans())
+def test_whole_simple_lines_read_at_once_agree_with_the_statement_parse(
+    lines: list[str], final_newline: bool
+) -> None:
+    """`_top_lines` takes runs of one-line statements in one match each; turned off, every
+    statement goes the general way. Both must give the same statements, texts included."""
+    text = ("\n".join(lines) + ("\n" if final_newline else "")).encode()
+    fast = rows(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scanner, "_TOP_LINE", re.compile(r"(?!)"))
+        assert rows(text) == fast
