@@ -21,6 +21,8 @@ word `import` occurs and at what can hide or qualify such a place:
    brackets, so the bracket balance (outside strings and comments) between it and a
    line known to start a logical line decides. Headers found once are remembered per
    file, and a search jumps from a line whose header is known straight to that header.
+4. Most imports are whole lines at module level (`from a.b import c, d`), often in runs:
+   such a run is read one regular-expression match a line, with none of the above.
 
 A `def` or `async def` block makes an import *deferred*, the body of `if TYPE_CHECKING:`
 or `if <anything>.TYPE_CHECKING:` (or of such an `elif`) makes it *typing only*; `else`
