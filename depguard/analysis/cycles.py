@@ -105,14 +105,17 @@ def _finding(
     names = [graph.node(n).name for n in members]
     shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
     rule = "cycle" if severity == "error" else "cycle-soft"
+    # a self-loop (a module importing itself) is a cycle of one
+    count = (
+        f"{len(members)} {level}s in a cycle"
+        if len(members) > 1
+        else f"1 {level} in a cycle with itself"
+    )
     if severity == "error":
-        message = f"{len(members)} {level}s in a cycle: {shown}"
+        message = f"{count}: {shown}"
     else:
         classes = sorted({digraph.edge(*e).edge_class for e in closing})
-        message = (
-            f"{len(members)} {level}s in a cycle closed only through "
-            f"{' and '.join(classes)} edges: {shown}"
-        )
+        message = f"{count} closed only through {' and '.join(classes)} edges: {shown}"
     return Finding(
         id=finding_id("cycle", level, rule, members),
         type="cycle",

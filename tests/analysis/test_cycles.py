@@ -43,6 +43,9 @@ def test_a_self_loop_is_a_cycle() -> None:
     [finding] = find_cycles(graph, "service", OPTIONS, {})
     assert finding.nodes == ["service:a"]
     assert names(finding.witnesses[0]) == ["a", "a"]
+    assert finding.message == "1 service in a cycle with itself: a"
+    [soft] = find_cycles(service_graph([("a", "a", {"strength": "soft"})]), "service", OPTIONS, {})
+    assert soft.message == "1 service in a cycle with itself closed only through soft edges: a"
 
 
 def test_witnesses_are_shortest_cycles_deduplicated_by_rotation() -> None:
