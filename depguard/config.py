@@ -387,12 +387,12 @@ def _read_raw(path: Path, shown: str) -> tuple[Any, bytes]:
     """A config file's data as read, and the bytes it was read from."""
     if not path.exists():
         raise ConfigError([f"{shown}:0: config file not found"])
-    if path.name == "pyproject.toml":
-        data = yamlio.read_data(path, shown)
-        return _read_pyproject(yamlio.text_of(data, shown), shown), data
     try:
         data = yamlio.read_data(path, shown)
-        raw = yamlio.load_one(yamlio.text_of(data, shown), shown)
+        text = yamlio.text_of(data, shown)
+        if path.name == "pyproject.toml":
+            return _read_pyproject(text, shown), data
+        raw = yamlio.load_one(text, shown)
     except yamlio.YamlError as exc:
         raise ConfigError([str(exc)]) from None
     if raw is None:
