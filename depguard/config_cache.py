@@ -23,13 +23,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-from depguard import __version__
-from depguard.fsutil import atomic_write, digest
+from depguard import __version__, user_cache
+from depguard.fsutil import InputError, digest, read_input
 
 FORMAT = 1
 KEEP = 256  # entries of a few kilobytes each
@@ -37,9 +36,8 @@ NAME = re.compile(r"[0-9a-f]{16}\.json")  # what `entry_path` names, and all tha
 
 
 def folder() -> Path:
-    """Where entries are kept: $XDG_CACHE_HOME/depguard, else ~/.cache/depguard."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "depguard" / "config"
+    """Where entries are kept: $XDG_CACHE_HOME/depguard/config, else ~/.cache/..."""
+    return user_cache.folder("config")
 
 
 def entry_path(config_file: Path) -> Path:
@@ -73,14 +71,19 @@ def lookup(config_file: Path, models: Models) -> Any:
     """The config kept for `config_file`, when it and every file it extended still hold
     what they held then, under the same code; else None."""
     try:
-        entry = json.loads(entry_path(config_file).read_bytes())
+        data = user_cache.read(entry_path(config_file))
+        if data is None:
+            return None
+        entry = json.loads(data)
         if entry["key"] != models.key() or entry["file"] != str(config_file.resolve()):
             return None
         for path, known in entry["files"]:
-            if digest(Path(path).read_bytes()) != known:
+            # the config's files are the repository's: a link to a device, a pipe or an
+            # outside file in their place is a miss, and reading them again says why
+            if digest(read_input(path, path)) != known:
                 return None
         kept = decode(entry["config"], models.classes)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (OSError, InputError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None  # missing, damaged, or written by another version: validate again
     return kept if isinstance(kept, models.top) else None
 
@@ -96,27 +99,8 @@ def store(
         "config": encode(valid),
     }
     target = entry_path(config_file)
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the rules of private code
-        atomic_write(target, json.dumps(entry, separators=(",", ":")))  # dict order kept
-        _drop_oldest(target.parent)
-    except OSError:
-        pass  # a read-only home: the run goes on, only without the speed-up
-
-
-def _drop_oldest(where: Path) -> None:
-    """Keep the `KEEP` newest entries. Only names an entry can have are touched, and one
-    gone already (another run pruning at once) is no error."""
-    entries: list[tuple[int, str]] = []
-    with os.scandir(where) as listing:
-        for item in listing:
-            if NAME.fullmatch(item.name) and item.is_file(follow_symlinks=False):
-                try:
-                    entries.append((item.stat(follow_symlinks=False).st_mtime_ns, item.name))
-                except FileNotFoundError:
-                    continue
-    for _, name in sorted(entries, reverse=True)[KEEP:]:
-        (where / name).unlink(missing_ok=True)
+    user_cache.write(target, json.dumps(entry, separators=(",", ":")))  # dict order kept
+    user_cache.drop_oldest(target.parent, NAME, KEEP)
 
 
 def encode(value: Any) -> Any:

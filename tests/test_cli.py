@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -261,10 +262,13 @@ def test_no_cache_leaves_no_cache_behind(run_cli: Run, tmp_path: Path, command: 
     args = ["-o", str(tmp_path / "out")] if command != "check" else []
     result = run_cli(command, str(tmp_path / "pkg"), "--no-cache", *args, cwd=tmp_path)
     assert result.exit_code in (0, 1), result.stderr
-    assert not (tmp_path / "pkg" / ".depguard_cache").exists()
-    assert not (tmp_path / ".depguard_cache").exists()
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "depguard" / "python"
+    before = sorted(cache.glob("*.json")) if cache.exists() else []
+    run_cli(command, str(tmp_path / "pkg"), "--no-cache", *args, cwd=tmp_path)
+    assert (sorted(cache.glob("*.json")) if cache.exists() else []) == before
     run_cli(command, str(tmp_path / "pkg"), *args, cwd=tmp_path)  # and without, a cache
-    assert list(tmp_path.rglob(".depguard_cache"))
+    assert len(sorted(cache.glob("*.json"))) > len(before)
+    assert not list(tmp_path.rglob(".depguard_cache"))  # never in the analysed tree
 
 
 # ---------------------------------------------------------------- the parser (argparse)

@@ -1,9 +1,9 @@
 """A cache of scanned imports keyed by file content, so a warm run parses nothing.
 
 Size and modification time are the fast path; when they differ the content hash decides.
-The cache is JSON (never pickle: a cache file inside an analysed repository must not be
-able to run code), written atomically, so two runs at once each leave a whole file and
-a corrupt one is simply rebuilt.
+The cache lives in the user's cache folder, never in the analysed repository (whose
+files a pull request writes). It is JSON (never pickle), written atomically, so two runs
+at once each leave a whole file and a corrupt one is simply rebuilt.
 """
 
 from __future__ import annotations
@@ -11,16 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from depguard.fsutil import atomic_write
+from depguard import user_cache
 
 if TYPE_CHECKING:
     from depguard.sources.python.scanner import ImportStatement
 
 FORMAT = 1
-FOLDER = ".depguard_cache"
+FOLDER = "python"  # in the user's cache folder
+KEEP = 64  # trees per kind of cache: the newest are kept
 
 Record = list[Any]  # [line, module, names, level, typing_only, deferred, text]
 
@@ -124,9 +126,12 @@ class ScanCache:
 def read_files(path: Path, key: str) -> dict[str, Any]:
     """The `files` of a cache file written for `key`; empty when missing, stale or not
     JSON (each cache checks its own entries)."""
+    raw = user_cache.read(path)
+    if raw is None:
+        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         return {}
     if not isinstance(data, dict) or data.get("key") != key:
         return {}
@@ -135,18 +140,15 @@ def read_files(path: Path, key: str) -> dict[str, Any]:
 
 
 def write_files(path: Path, key: str, files: dict[str, Any]) -> None:
-    """A cache file, atomically, in a folder git is told to ignore; failures are harmless."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = path.parent / ".gitignore"
-        if not gitignore.exists():
-            atomic_write(gitignore, "*\n")
-        atomic_write(path, json.dumps({"key": key, "files": files}, separators=(",", ":")))
-    except OSError:
-        pass  # a read-only checkout still gets its answer, just not a cache
+    """A cache file, atomically; the oldest beyond `KEEP` of its kind are dropped, so a
+    CI machine that checks out to a new folder each time does not fill the disk."""
+    user_cache.write(path, json.dumps({"key": key, "files": files}, separators=(",", ":")))
+    kind = re.escape(path.name.split("-", 1)[0])
+    user_cache.drop_oldest(path.parent, re.compile(rf"{kind}-[0-9a-f]{{16}}\.json"), KEEP)
 
 
-def cache_path(project_root: Path, identity: str, kind: str = "python") -> Path:
-    """`.depguard_cache/KIND-HASH.json`: per-file imports (`python`) or edges (`edges`)."""
+def cache_path(identity: str, kind: str = "python") -> Path:
+    """`KIND-HASH.json` in the user's cache folder (never in the analysed repository):
+    per-file imports (`python`) or edges (`edges`) of one tree, by `identity`."""
     name = hashlib.blake2b(identity.encode(), digest_size=8).hexdigest()
-    return project_root / FOLDER / f"{kind}-{name}.json"
+    return user_cache.folder(FOLDER) / f"{kind}-{name}.json"

@@ -136,7 +136,7 @@ def _code() -> bytes:
 
 
 def _cache_file(root: Path, kind: str) -> Path:
-    return scan_cache.cache_path(root, f"{root.resolve()}|{SCANNER_VERSION}", kind)
+    return scan_cache.cache_path(f"{root.resolve()}|{SCANNER_VERSION}", kind)
 
 
 # The resolver of the running scan, set before it starts: the forked copies that share

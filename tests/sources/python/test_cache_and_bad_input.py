@@ -23,12 +23,18 @@ Write = Callable[[str, str], Path]
 
 
 def cache_files(root: Path) -> list[Path]:
-    """The per-file import cache (the per-file edge cache is `edges-*.json`)."""
-    return sorted((root / ".depguard_cache").glob("python-*.json"))
+    """The per-file import cache of the tree at `root`, in the user's cache folder (the
+    per-file edge cache is `edges-*.json`)."""
+    return [p for p in [source._cache_file(root, "python")] if p.exists()]
 
 
 def edge_caches(root: Path) -> list[Path]:
-    return sorted((root / ".depguard_cache").glob("edges-*.json"))
+    return [p for p in [source._cache_file(root, "edges")] if p.exists()]
+
+
+def written_in(root: Path) -> list[str]:
+    """Every file under `root` that a test did not write: the cache must leave none."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if "cache" in p.name)
 
 
 def test_a_warm_run_over_an_unchanged_tree_scans_nothing(
@@ -39,7 +45,7 @@ def test_a_warm_run_over_an_unchanged_tree_scans_nothing(
     write("pkg/b.py", "")
     cold = collect([tmp_path], tmp_path, (), Options())
     assert len(cache_files(tmp_path)) == 1
-    assert (tmp_path / ".depguard_cache" / ".gitignore").read_text() == "*\n"
+    assert written_in(tmp_path) == []  # kept in the user's cache folder, not the tree
 
     def no_scan(data: bytes) -> list[object]:
         raise AssertionError("scanned on a warm run")
@@ -99,7 +105,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path, write: Write, ga
 def test_no_cache_writes_nothing(tmp_path: Path, write: Write) -> None:
     write("pkg/__init__.py", "")
     collect([tmp_path], tmp_path, (), Options(use_cache=False))
-    assert not (tmp_path / ".depguard_cache").exists()
+    assert cache_files(tmp_path) == edge_caches(tmp_path) == []
 
 
 def test_bad_files_are_diagnostics_and_the_rest_is_scanned(tmp_path: Path, write: Write) -> None:
@@ -352,16 +358,14 @@ def test_an_input_problem_is_reported_on_every_run_and_never_cached(
     assert "pkg.a" in cached and "pkg.nul" not in cached
 
 
-def test_the_edge_cache_is_git_ignored_even_when_no_file_could_be_scanned(
+def test_the_edge_cache_is_kept_even_when_no_file_could_be_scanned(
     tmp_path: Path, write: Write
 ) -> None:
-    # nothing scanned, so no statement cache to write: the edge cache alone must still
-    # leave the folder ignored, or `git status` shows it
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_bytes(b"import os\x00\n")
     assert collect([tmp_path], tmp_path, (), Options()).diagnostics
     assert edge_caches(tmp_path)
-    assert (tmp_path / ".depguard_cache" / ".gitignore").read_text() == "*\n"
+    assert written_in(tmp_path) == []
 
 
 def test_editing_one_file_scans_and_resolves_that_file_only(
