@@ -1,13 +1,16 @@
 """The records every stage passes on: nodes, edges, evidence, findings, results.
 
-This module imports nothing from outside the standard library, so the model can be
-read, tested and reused without the CLI, YAML or rendering libraries.
+This module imports nothing from outside the standard library (but depguard.textsafe,
+which is standard library only), so the model can be read, tested and reused without the
+CLI, YAML or rendering libraries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
+
+from depguard.textsafe import oneline
 
 Level = Literal["module", "service"]
 LEVELS: tuple[Level, ...] = ("module", "service")
@@ -53,7 +56,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        """One line whatever the file name or message hold: it is printed to a CI log."""
+        return f"{oneline(self.file)}:{self.line}: {oneline(self.message)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +234,8 @@ class Result:
     stale_edges: int = 0
     coverage: Coverage = field(default_factory=Coverage)
     skipped: dict[str, int] = field(default_factory=dict)  # "kubernetes Ingress" -> 2
+    # selectors of an extended ready rule set that name no node here (not an error)
+    unused_selectors: list[str] = field(default_factory=list)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

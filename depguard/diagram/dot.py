@@ -3,7 +3,8 @@ red and bold, violations red and dashed, soft, telemetry and observed-only edges
 quiet style of its own, a legend, and the evidence as tooltips.
 
 Written directly rather than through the graphviz package, whose edge() reads `a:b` as
-node `a`, port `b`, and every depguard id holds a colon (`service:console`).
+node `a`, port `b`, and every depguard id holds a colon (`service:console`). Every string
+is a quoted ID of `oneline` text (see `quote`), so no name can end a statement.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from depguard.diagram.view import View, build_view
 from depguard.graph import DependencyGraph
 from depguard.model import Finding, Level
+from depguard.textsafe import oneline
 
 EDGE_STYLES: dict[str, dict[str, str]] = {
     "cycle": {"color": "#d00000", "penwidth": "2.6"},
@@ -31,7 +33,11 @@ LEGEND = (
 
 
 def quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A DOT quoted ID of `oneline(text)`. `&` is written `&amp;`: Graphviz reads entities
+    in labels and copies entity-like text (`&x;`, `&#27;`) into SVG unescaped, which would
+    not be well-formed XML. `\\` and `"` are the escapes of the DOT language itself."""
+    safe = oneline(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{safe}"'
 
 
 def _attrs(attrs: dict[str, str]) -> str:

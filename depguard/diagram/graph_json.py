@@ -1,4 +1,5 @@
-"""The graph as JSON: nodes sorted by id, edges by (source, target)."""
+"""The graph as JSON: nodes sorted by id, edges by (source, target), names exactly as read
+(but lone surrogates, written as escapes so that the text encodes as UTF-8)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from depguard.graph import DependencyGraph
 from depguard.model import Finding, Level
+from depguard.textsafe import json_text
 
 
 def to_data(graph: DependencyGraph, level: Level) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str
         dumped = encode(items)[1:-1].replace("}, " + opening, "},\n    " + opening)
         return "[\n    " + dumped + "\n  ]"
 
-    return (
+    return json_text(
         f'{{\n  "level": {json.dumps(level)},\n  "nodes": {rows(data["nodes"], "id")},\n'
         f'  "edges": {rows(data["edges"], "source")}\n}}\n'
     )

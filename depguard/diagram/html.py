@@ -1,15 +1,15 @@
 """One self-contained HTML report: the SVG diagram, the findings table and a filter box.
 
 Everything is inline (no script, style or font is fetched), so the file opens from a CI
-artifact or a mail attachment with no network.
+artifact or a mail attachment with no network. Input text is written through `xml`: one
+line, no control character, and `& < > " '` escaped, in text and attributes alike.
 """
 
 from __future__ import annotations
 
-import html
-
 from depguard.model import Result
 from depguard.report import display, in_root
+from depguard.textsafe import xml
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;margin:1.5rem;color:#1f2328}
@@ -50,17 +50,16 @@ def render(result: Result, svg: str, title: str) -> str:
             else ""
         )
         where = "<br>".join(
-            html.escape(
-                f"{in_root(result, h.evidence[0].file)}:{h.evidence[0].line} {h.evidence[0].text}"
-            )
+            xml(f"{in_root(result, h.evidence[0].file)}:{h.evidence[0].line} {h.evidence[0].text}")
             for h in hops
             if h.evidence
         )
+        # read back as the `oneline` ids the SVG's <title>s show, for the filter box
         rows.append(
-            f'<tr data-nodes="{html.escape(" ".join(finding.nodes))}">'
-            f'<td class="{finding.severity}">{finding.severity}</td>'
-            f"<td>{finding.type}</td><td>{finding.level}</td>"
-            f"<td>{html.escape(finding.message)}<br><code>{html.escape(chain)}</code></td>"
+            f'<tr data-nodes="{" ".join(xml(n) for n in finding.nodes)}">'
+            f'<td class="{xml(finding.severity)}">{xml(finding.severity)}</td>'
+            f"<td>{xml(finding.type)}</td><td>{xml(finding.level)}</td>"
+            f"<td>{xml(finding.message)}<br><code>{xml(chain)}</code></td>"
             f"<td><code>{where}</code></td></tr>"
         )
     svg_body = svg[svg.find("<svg") :] if "<svg" in svg else svg
@@ -70,8 +69,8 @@ def render(result: Result, svg: str, title: str) -> str:
     )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>\n"
-        f"<h1>depguard: {html.escape(title)}</h1><p>{counts}</p>\n"
+        f"<title>{xml(title)}</title><style>{STYLE}</style></head><body>\n"
+        f"<h1>depguard: {xml(title)}</h1><p>{counts}</p>\n"
         f'<div class="svg">{svg_body}</div>\n'
         '<p><input id="filter" placeholder="filter findings and nodes (e.g. console, cycle)">'
         '</p>\n<table id="findings"><thead><tr><th>severity</th><th>type</th><th>level</th>'

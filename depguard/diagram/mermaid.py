@@ -1,5 +1,9 @@
 """Mermaid flowchart of a view, as GitHub renders it: layers as subgraphs (lowest at the
-bottom), classes for nodes in cycles, link styles for cycle, violation and quiet edges."""
+bottom), classes for nodes in cycles, link styles for cycle, violation and quiet edges.
+
+Node ids are made of `[A-Za-z0-9_]` alone; labels are quoted `oneline` text whose syntax
+characters are written as Mermaid's entity codes (`#quot;`), one statement a line.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import re
 from depguard.diagram.view import Options, View, build_view
 from depguard.graph import DependencyGraph
 from depguard.model import Finding, Level
+from depguard.textsafe import oneline
 
 LINK_STYLES = {
     "cycle": "stroke:#d00000,stroke-width:3px",
@@ -22,8 +27,27 @@ def _ident(node_id: str) -> str:
     return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node_id)
 
 
+# a quote ends the label; `#` starts an entity code; `&` `<` `>` are HTML once drawn; a
+# backtick opens a Markdown string; `%%{` a directive; brackets and braces shape nodes
+_CODES = str.maketrans(
+    {
+        "#": "#35;",
+        '"': "#quot;",
+        "&": "#amp;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "`": "#96;",
+        "%": "#37;",
+        "[": "#91;",
+        "]": "#93;",
+        "{": "#123;",
+        "}": "#125;",
+    }
+)
+
+
 def _label(text: str) -> str:
-    return '"' + text.replace('"', "#quot;") + '"'
+    return '"' + oneline(text).translate(_CODES) + '"'
 
 
 def render(graph: DependencyGraph, level: Level, findings: list[Finding]) -> str:

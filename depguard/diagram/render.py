@@ -14,6 +14,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+from depguard.textsafe import oneline
+
 FORMATS = ("svg", "png", "pdf")
 BUNDLED = "graphviz-pure"
 TIMEOUT_S = 120.0
@@ -97,7 +99,7 @@ def _reason(done: subprocess.CompletedProcess[bytes]) -> str:
     ]
     errors = [line for line in lines if line.lower().startswith("error")]
     if errors or lines:
-        return (errors or lines)[0]
+        return oneline((errors or lines)[0])  # it may quote the DOT, and names in it
     if done.returncode < 0:
         return f"killed by signal {-done.returncode}"
     return f"exit status {done.returncode}" if done.returncode else "no output"

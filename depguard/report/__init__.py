@@ -9,6 +9,7 @@ import importlib
 from dataclasses import dataclass
 
 from depguard.model import Evidence, Finding, Result
+from depguard.textsafe import oneline
 
 REPORTERS: dict[str, str] = {
     "text": "depguard.report.text",
@@ -87,3 +88,8 @@ def in_root(result: Result, file: str) -> str:
 def display(node_id: str) -> str:
     """A node id without its kind prefix, as people name it."""
     return node_id.partition(":")[2] or node_id
+
+
+def shown(node_id: str) -> str:
+    """`display(node_id)` as one line of visible text (`textsafe.oneline`)."""
+    return oneline(display(node_id))

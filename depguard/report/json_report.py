@@ -1,4 +1,8 @@
-"""The JSON report: the result as data, and the way back for `depguard report`."""
+"""The JSON report: the result as data, and the way back for `depguard report`.
+
+Names stay exactly as read (JSON escapes what it must); only lone surrogates, from file
+names that are not UTF-8, are written as escapes so that the text encodes as UTF-8.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from depguard.model import (
     Result,
     Summary,
 )
+from depguard.textsafe import json_text
 
 FORMAT_VERSION = 1
 
@@ -46,6 +51,7 @@ def to_data(result: Result) -> dict[str, Any]:
         "graph": {s.level: {"nodes": s.nodes, "edges": s.edges} for s in result.stats},
         "sources": list(result.sources),
         "skipped": dict(sorted(result.skipped.items())),
+        "unused_selectors": sorted(result.unused_selectors),
         "coverage": {
             "sources": result.coverage.sources,
             "no_evidence": result.coverage.no_evidence,
@@ -87,7 +93,7 @@ def _evidence(e: Evidence) -> dict[str, Any]:
 
 
 def render(result: Result, options: object = None) -> str:
-    return json.dumps(to_data(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_data(result), indent=2, ensure_ascii=False)) + "\n"
 
 
 def from_data(data: dict[str, Any]) -> Result:
@@ -136,5 +142,6 @@ def from_data(data: dict[str, Any]) -> Result:
         fixed=[FixedEntry(**f) for f in data.get("fixed", [])],
         stale_edges=int(data.get("stale_edges", 0)),
         skipped=dict(data.get("skipped", {})),
+        unused_selectors=[str(s) for s in data.get("unused_selectors", [])],
         coverage=Coverage(**data.get("coverage", {})),
     )

@@ -1,11 +1,16 @@
-"""JUnit XML: a suite per rule, a test case per finding (a passing case for a clean rule)."""
+"""JUnit XML: a suite per rule, a test case per finding (a passing case for a clean rule).
+
+Input text goes in as `oneline` text, which holds no character XML 1.0 forbids; the
+ElementTree writer escapes the markup characters.
+"""
 
 from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
 from depguard.model import Finding, Result
-from depguard.report import RULES, Options, display
+from depguard.report import RULES, Options, shown
+from depguard.textsafe import oneline
 
 
 def render(result: Result, options: Options) -> str:
@@ -23,22 +28,23 @@ def render(result: Result, options: Options) -> str:
         suite_failures = suite_skipped = 0
         for finding in findings:
             cases += 1
+            message = oneline(finding.message)
             case = ET.SubElement(
                 suite,
                 "testcase",
                 classname=f"depguard.{name}",
-                name=f"{finding.message} [{finding.id}]",
+                name=f"{message} [{oneline(finding.id)}]",
             )
             if not finding.new:
                 ET.SubElement(case, "skipped", message="in the baseline")
                 suite_skipped += 1
             elif finding.severity == "error":
-                failure = ET.SubElement(case, "failure", message=finding.message, type=name)
+                failure = ET.SubElement(case, "failure", message=message, type=name)
                 failure.text = _witness(finding)
                 suite_failures += 1
             else:
                 out = ET.SubElement(case, "system-out")
-                out.text = f"warning: {finding.message}\n{_witness(finding)}"
+                out.text = f"warning: {message}\n{_witness(finding)}"
         if not findings:
             cases += 1
             ET.SubElement(
@@ -60,7 +66,7 @@ def render(result: Result, options: Options) -> str:
             suite, "testcase", classname="depguard.input", name="inputs are readable"
         )
         error = ET.SubElement(case, "error", message="the analysis is incomplete")
-        error.text = "\n".join(str(d) for d in result.diagnostics)
+        error.text = "\n".join(str(d) for d in result.diagnostics)  # each one line
         total += 1
     suites.set("tests", str(total))
     suites.set("failures", str(failures))
@@ -75,6 +81,6 @@ def render(result: Result, options: Options) -> str:
 def _witness(finding: Finding) -> str:
     lines = []
     for hop in finding.witnesses[0] if finding.witnesses else []:
-        at = hop.evidence[0].location() if hop.evidence else "(no evidence)"
-        lines.append(f"{display(hop.source)} -> {display(hop.target)}  {at}")
+        at = oneline(hop.evidence[0].location()) if hop.evidence else "(no evidence)"
+        lines.append(f"{shown(hop.source)} -> {shown(hop.target)}  {at}")
     return "\n".join(lines)

@@ -1,19 +1,23 @@
 """SARIF 2.1.0 for code scanning: one rule per finding type, results at the evidence.
 
 `partialFingerprints` carry the finding id, so code scanning tracks a finding across
-commits however its lines move; `baselineState` says new or unchanged.
+commits however its lines move; `baselineState` says new or unchanged. Messages, which
+code scanning shows, hold `oneline` text; properties keep names exactly, as data.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from depguard.model import Evidence, Finding, Result
 from depguard.report import RULES, Options, display, in_root, primary
+from depguard.textsafe import json_text, oneline
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/depguard/depguard"
+_LINK_SYNTAX = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]"})
 
 
 def render(result: Result, options: Options) -> str:
@@ -37,7 +41,7 @@ def render(result: Result, options: Options) -> str:
                 "toolExecutionNotifications": [
                     {
                         "level": "error",
-                        "message": {"text": d.message},
+                        "message": {"text": _text(d.message)},
                         "locations": [_location(result, Evidence(d.file, d.line))],
                     }
                     for d in result.diagnostics
@@ -47,7 +51,7 @@ def render(result: Result, options: Options) -> str:
     else:
         run["invocations"] = [{"executionSuccessful": True}]
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _rule(kind: str) -> dict[str, Any]:
@@ -71,7 +75,7 @@ def _result(result: Result, finding: Finding, index: int) -> dict[str, Any]:
             for evidence in hop.evidence[:1]:
                 location = _location(result, evidence)
                 location["id"] = len(related) + 1
-                location["message"] = {"text": f"{display(hop.source)} -> {display(hop.target)}"}
+                location["message"] = {"text": f"{_name(hop.source)} -> {_name(hop.target)}"}
                 related.append(location)
     item: dict[str, Any] = {
         "ruleId": RULES[finding.type][0],
@@ -94,15 +98,27 @@ def _result(result: Result, finding: Finding, index: int) -> dict[str, Any]:
 
 
 def _message(finding: Finding) -> str:
-    lines = [finding.message]
+    lines = [_text(finding.message)]
     if finding.witnesses:
         hops = finding.witnesses[0]
-        lines.append(" -> ".join([display(h.source) for h in hops] + [display(hops[-1].target)]))
+        lines.append(" -> ".join([_name(h.source) for h in hops] + [_name(hops[-1].target)]))
     return "\n".join(lines)
 
 
+def _text(text: str) -> str:
+    """Plain message text: one line, and `\\ [ ]` escaped, which SARIF reads as the
+    syntax of embedded links (`[text](uri)`)."""
+    return oneline(text).translate(_LINK_SYNTAX)
+
+
+def _name(node_id: str) -> str:
+    return _text(display(node_id))
+
+
 def _location(result: Result, evidence: Evidence) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": in_root(result, evidence.file)}}
+    # a URI reference: percent-encoded (a control character, `%` or `:` in a name too)
+    uri = quote(in_root(result, evidence.file), errors="backslashreplace")
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if evidence.line >= 1:
         physical["region"] = {"startLine": evidence.line}
     return {"physicalLocation": physical}

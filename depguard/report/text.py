@@ -3,13 +3,15 @@
 Colour only on a terminal, and never when NO_COLOR is set (the CLI decides both). The
 report is built as lines of styled pieces; rich draws them only when there is colour to
 draw: importing it costs 25 ms, a twentieth of a warm run on a large tree, and plain
-text needs nothing of it.
+text needs nothing of it. Input text goes in as `oneline` text, so no name reaches the
+terminal as a control code or starts a line; pieces are never read as rich markup.
 """
 
 from __future__ import annotations
 
 from depguard.model import Finding, Hop, Result
-from depguard.report import Options, display
+from depguard.report import Options, shown
+from depguard.textsafe import oneline
 
 HEADINGS = {
     "cycle": "Cycles",
@@ -92,36 +94,40 @@ def report_lines(result: Result) -> _Lines:
     if result.diagnostics:
         console.print(Text("Input problems (the analysis is incomplete)", style="bold red"))
         for diagnostic in result.diagnostics:
-            console.print(Text(f"  {diagnostic}"))
+            console.print(Text(f"  {diagnostic}"))  # Diagnostic.__str__ is one line
         console.print()
     if result.coverage.dangling:
         console.print(Text("Dangling references (services not in the input)", style="bold"))
         for line in result.coverage.dangling:
-            console.print(Text(f"  {line}"))
+            console.print(Text(f"  {oneline(line)}"))
         console.print()
     drift = result.coverage
     if drift.declared_not_observed or drift.observed_not_declared:
         console.print(Text("Drift between declared and observed dependencies", style="bold"))
         for line in drift.observed_not_declared:
-            console.print(Text(f"  observed, not declared: {line}"))
+            console.print(Text(f"  observed, not declared: {oneline(line)}"))
         for line in drift.declared_not_observed:
-            console.print(Text(f"  declared, never observed: {line}"))
+            console.print(Text(f"  declared, never observed: {oneline(line)}"))
         console.print()
     if result.skipped:
-        parts = ", ".join(f"{count} {kind}" for kind, count in sorted(result.skipped.items()))
+        parts = ", ".join(
+            f"{count} {oneline(kind)}" for kind, count in sorted(result.skipped.items())
+        )
         console.print(Text(f"Skipped (content depguard does not use): {parts}", style="dim"))
     if result.coverage.no_evidence:
         console.print(
             Text(
                 "No outgoing evidence (unknown, not dependency-free): "
-                + ", ".join(result.coverage.no_evidence),
+                + ", ".join(oneline(name) for name in result.coverage.no_evidence),
                 style="dim",
             )
         )
     if result.fixed:
         console.print(Text("Fixed since the baseline", style="bold green"))
         for entry in result.fixed:
-            console.print(Text(f"  {entry.type} ({entry.level} level): {entry.message}"))
+            console.print(
+                Text("  " + oneline(f"{entry.type} ({entry.level} level): {entry.message}"))
+            )
         console.print(Text("  tighten the baseline: depguard baseline --prune", style="cyan"))
         console.print()
     if result.stale_edges:
@@ -139,8 +145,8 @@ def _finding(console: _Lines, finding: Finding, by_id: dict[str, Finding]) -> No
     label, style = BADGES[finding.severity]
     line = Text(" ")
     line.append(f" {label} ", style=style)
-    line.append(f" {finding.type} ({finding.level} level): ", style="bold")
-    line.append(finding.message)
+    line.append(f" {finding.type} ({oneline(finding.level)} level): ", style="bold")
+    line.append(oneline(finding.message))
     console.print(line)
     for number, witness in enumerate(finding.witnesses[:SHOWN_WITNESSES]):
         if number:
@@ -153,7 +159,7 @@ def _finding(console: _Lines, finding: Finding, by_id: dict[str, Finding]) -> No
         for u, v in finding.cut:
             why = next(
                 (
-                    by_id[r].message.split(": ", 1)[-1]
+                    oneline(by_id[r].message.split(": ", 1)[-1])
                     for r in finding.related
                     if r in by_id and by_id[r].nodes == [u, v]
                 ),
@@ -162,7 +168,7 @@ def _finding(console: _Lines, finding: Finding, by_id: dict[str, Finding]) -> No
             lead = "cut here" if finding.severity == "error" else "closed by"
             console.print(
                 Text(
-                    f"   {lead}: {display(u)} -> {display(v)}" + (f" ({why})" if why else ""),
+                    f"   {lead}: {shown(u)} -> {shown(v)}" + (f" ({why})" if why else ""),
                     style="cyan",
                 )
             )
@@ -170,7 +176,7 @@ def _finding(console: _Lines, finding: Finding, by_id: dict[str, Finding]) -> No
         if capped:
             console.print(
                 Text(
-                    f"   (witnesses capped; {finding.details.get('cyclic_edges')} "
+                    f"   (witnesses capped; {oneline(str(finding.details.get('cyclic_edges')))} "
                     "cyclic edges in this component)",
                     style="dim",
                 )
@@ -178,23 +184,23 @@ def _finding(console: _Lines, finding: Finding, by_id: dict[str, Finding]) -> No
 
 
 def _witness(console: _Lines, hops: list[Hop]) -> None:
-    width_source = max(len(display(h.source)) for h in hops)
-    width_target = max(len(display(h.target)) for h in hops)
-    located = [(h, h.evidence[0] if h.evidence else None) for h in hops]
-    width_where = max((len(e.location()) for _, e in located if e), default=0)
-    for hop, evidence in located:
-        row = Text(
-            f"   {display(hop.source):<{width_source}} -> {display(hop.target):<{width_target}}  "
-        )
-        if evidence is None:
+    # columns as wide as the escaped text that is shown
+    sources = [shown(h.source) for h in hops]
+    targets = [shown(h.target) for h in hops]
+    wheres = [oneline(h.evidence[0].location()) if h.evidence else None for h in hops]
+    width_source, width_target = max(map(len, sources)), max(map(len, targets))
+    width_where = max((len(w) for w in wheres if w is not None), default=0)
+    for hop, source, target, where in zip(hops, sources, targets, wheres, strict=True):
+        row = Text(f"   {source:<{width_source}} -> {target:<{width_target}}  ")
+        if where is None:
             row.append("(no evidence)", style="dim")
         else:
-            row.append(f"{evidence.location():<{width_where}}", style="magenta")
-            row.append(f"  {evidence.text}")
+            row.append(f"{where:<{width_where}}", style="magenta")
+            row.append(f"  {oneline(hop.evidence[0].text)}")
             if len(hop.evidence) > 1:
                 row.append(f"  (+{len(hop.evidence) - 1} more)", style="dim")
         if hop.edge_class != "hard":
-            row.append(f"  [{hop.edge_class}]", style="yellow")
+            row.append(f"  [{oneline(hop.edge_class)}]", style="yellow")
         console.print(row)
 
 
@@ -209,7 +215,7 @@ def _summary(result: Result) -> str:
                 f"{stat.level} level: {_plural(stat.nodes, 'node')} and "
                 f"{_plural(stat.edges, 'edge')}"
             )
-    sources = ", ".join(result.sources) or "no sources"
+    sources = ", ".join(oneline(s) for s in result.sources) or "no sources"
     text = ", ".join(parts) + f" from {sources}"
     if result.diagnostics:
         text += f"; {_plural(len(result.diagnostics), 'input problem')}"
