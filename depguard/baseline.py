@@ -11,12 +11,14 @@ kind on its own: an edge that was cyclic in another kind proves nothing.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from depguard import yamlio
 from depguard.analysis.cycles import witnesses_for
+from depguard.fsutil import InputError, read_input
 from depguard.graph import DependencyGraph
 from depguard.model import LEVELS, Finding, FixedEntry, Result
 from depguard.validation import show
@@ -63,14 +65,14 @@ class Baseline:
 
 def load(path: Path) -> Baseline:
     shown = _shown(path)
+    if not os.path.lexists(path):
+        raise BaselineError(f"{shown}:0: baseline not found (write one with `depguard baseline`)")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BaselineError(
-            f"{shown}:0: baseline not found (write one with `depguard baseline`)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{shown}:0: cannot read the baseline: {exc}") from None
+        text = read_input(path, shown).decode("utf-8")
+    except InputError as exc:
+        raise BaselineError(f"{shown}:0: cannot read the baseline: {exc.message}") from None
+    except UnicodeDecodeError as exc:
+        raise BaselineError(f"{shown}:0: cannot read the baseline: {exc.reason}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depguard import __version__
+from depguard.model import Diagnostic
 from depguard.report import REPORTERS
 
 if TYPE_CHECKING:
@@ -27,15 +28,22 @@ Command = Callable[[argparse.Namespace], int]
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
-    """The one error funnel: expected problems are one line each and exit 2."""
+def _errors(args: argparse.Namespace) -> Iterator[None]:
+    """The one error funnel: expected problems are one line each and exit 2. A command
+    that analyses a PATH reads only what `_confine` allows while it runs."""
     from depguard.baseline import BaselineError
     from depguard.config import ConfigError
+    from depguard.fsutil import InputError, confine
     from depguard.yamlio import YamlError
 
     try:
+        if hasattr(args, "allow_read"):
+            _confine(args)
         yield
-    except ConfigError as exc:
+    except (ConfigError, InputError) as exc:
+        if isinstance(exc, InputError):
+            _say(str(exc))
+            raise SystemExit(2) from None
         for line in exc.lines:
             _say(line)
         raise SystemExit(2) from None
@@ -43,7 +51,8 @@ def _errors() -> Iterator[None]:
         _say(str(exc))
         raise SystemExit(2) from None
     except OSError as exc:
-        _say(f"{exc.filename or 'depguard'}:0: {exc.strerror or exc}")
+        where = f"{exc.filename}:0" if exc.filename else "depguard"
+        _say(f"{where}: {exc.strerror or exc}")
         raise SystemExit(2) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
@@ -55,19 +64,59 @@ def _errors() -> Iterator[None]:
             "(set DEPGUARD_DEBUG=1 for a traceback)"
         )
         raise SystemExit(2) from None
+    finally:
+        confine(None)
 
 
-def _say(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+def _confine(args: argparse.Namespace) -> None:
+    """What this run may read: the repository PATH is in (the first folder upwards that
+    holds `.git`, else PATH's own), the shipped rule sets, and what the command line
+    names: --allow-read folders, a --config or --baseline file (and, for a config
+    outside the repository, the folder it is in, which its `extends` may name)."""
+    from depguard.config import rules_dir
+    from depguard.fsutil import confine, is_inside, repository_root
+
+    repository = repository_root(args.path)
+    allowed = [repository, rules_dir(), *args.allow_read]
+    config_file = getattr(args, "config", None)
+    if config_file is not None:
+        allowed.append(config_file)
+        if not is_inside(config_file, [os.path.realpath(repository)]):
+            allowed.append(config_file.parent)
+    allowed += [
+        named
+        for named in (getattr(args, "baseline", None), getattr(args, "output", None))
+        if isinstance(named, Path)
+    ]
+    confine(allowed)
+
+
+def _say(line: str | Diagnostic) -> None:
+    """One line on stderr, whatever the input put in it: a file name or a YAML key of the
+    analysed repository must not start a line of its own (a forged CI annotation)."""
+    from depguard.textsafe import oneline
+
+    text = str(line) if isinstance(line, Diagnostic) else oneline(line)  # escaped once
+    print(text, file=sys.stderr, flush=True)
 
 
 def _color(output: str | None) -> bool:
     return output in (None, "-") and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
+def _width() -> int:
+    """The terminal's columns; 100 where it says less than 40 or cannot say (a pty of
+    0x0 columns, as `script` and some CI runners give, would otherwise print nothing)."""
+    try:
+        columns = os.get_terminal_size().columns
+    except OSError:
+        return 100
+    return columns if columns >= 40 else 100
+
+
 def check(args: argparse.Namespace) -> int:
     """Report cycles, layer violations and forbidden dependencies; exit 1 on new errors."""
-    with _errors():
+    with _errors(args):
         from depguard import pipeline
 
         result, _ = pipeline.check(
@@ -82,15 +131,15 @@ def _emit(result: Result, format_name: str, output: str | None) -> None:
     from depguard.fsutil import write_output
 
     color = _color(output)
-    width = os.get_terminal_size().columns if color else 100
+    width = _width() if color else 100
     write_output(output, report.render(format_name, result, report.Options(color, width)))
     for diagnostic in result.diagnostics:
-        _say(str(diagnostic))
+        _say(diagnostic)
 
 
 def baseline(args: argparse.Namespace) -> int:
     """Write the baseline: accept today's findings so that only new ones fail."""
-    with _errors():
+    with _errors(args):
         from depguard import baseline as gate
         from depguard import config as configuration
         from depguard import pipeline
@@ -99,7 +148,7 @@ def baseline(args: argparse.Namespace) -> int:
         project = configuration.open_project(args.path, args.config, not args.no_cache)
         result, _ = pipeline.analyse(project, not args.no_cache)
         for diagnostic in result.diagnostics:
-            _say(str(diagnostic))
+            _say(diagnostic)
         if result.diagnostics:
             _say("depguard: the analysis is incomplete; the baseline was not written")
             return 2
@@ -119,17 +168,23 @@ def baseline(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Re-render a saved JSON result in another format, without scanning again."""
-    with _errors():
+    with _errors(args):
         import json
 
+        from depguard.fsutil import read_input
         from depguard.report.json_report import from_data
 
         shown = args.result_file.as_posix()
         try:
-            data = json.loads(args.result_file.read_text(encoding="utf-8"))
+            # named on the command line, so it may be anywhere; but it is still input
+            # (a link to /dev/zero must not read forever)
+            data = json.loads(read_input(args.result_file, shown).decode("utf-8"))
             result = from_data(data)
         except json.JSONDecodeError as exc:
             _say(f"{shown}:{exc.lineno}: not valid JSON: {exc.msg}")
+            return 2
+        except UnicodeDecodeError as exc:
+            _say(f"{shown}:0: not UTF-8 text ({exc.reason})")
             return 2
         except RecursionError:
             _say(f"{shown}:1: not a depguard JSON result (nested too deeply)")
@@ -143,7 +198,7 @@ def report(args: argparse.Namespace) -> int:
 
 def graph(args: argparse.Namespace) -> int:
     """Print the dependency graph at one level as JSON, DOT or Mermaid."""
-    with _errors():
+    with _errors(args):
         from depguard import diagram, pipeline
         from depguard.fsutil import write_output
 
@@ -158,7 +213,7 @@ def graph(args: argparse.Namespace) -> int:
         level = _level(args.level, dependency_graph)
         write_output(args.output, diagram.export(args.format, dependency_graph, level, findings))
         for diagnostic in diagnostics:
-            _say(str(diagnostic))
+            _say(diagnostic)
     return 2 if diagnostics else 0
 
 
@@ -171,7 +226,7 @@ def _level(asked: Level | None, graph: DependencyGraph) -> Level:
 
 def impact(args: argparse.Namespace) -> int:
     """What stops when NODE fails (hard paths), and what only degrades (soft paths)."""
-    with _errors():
+    with _errors(args):
         from depguard import pipeline
         from depguard.analysis.operations import impact as blast_radius
         from depguard.fsutil import write_output
@@ -183,13 +238,13 @@ def impact(args: argparse.Namespace) -> int:
         render = operations.impact_json if args.format == "json" else operations.impact_text
         write_output(args.output, render(answer, graph, _color(args.output)))
         for diagnostic in result.diagnostics:
-            _say(str(diagnostic))
+            _say(diagnostic)
     return 2 if result.diagnostics else 0
 
 
 def order(args: argparse.Namespace) -> int:
     """A cold-start order in waves (exit 0), or the cycles that make one impossible (exit 1)."""
-    with _errors():
+    with _errors(args):
         from depguard import pipeline
         from depguard.analysis.operations import start_order
         from depguard.fsutil import write_output
@@ -200,7 +255,7 @@ def order(args: argparse.Namespace) -> int:
         render = operations.order_json if args.format == "json" else operations.order_text
         write_output(args.output, render(answer, graph, _color(args.output)))
         for diagnostic in result.diagnostics:
-            _say(str(diagnostic))
+            _say(diagnostic)
     return 2 if result.diagnostics else (1 if answer.cycles else 0)
 
 
@@ -233,7 +288,7 @@ DIAGRAM_SUFFIXES = {
 
 def diagram(args: argparse.Namespace) -> int:
     """Draw the graph: layers as bands, cycles red, violations dashed, a legend."""
-    with _errors():
+    with _errors(args):
         from depguard import pipeline
         from depguard.diagram import dot, html, mermaid
         from depguard.diagram.view import FocusError, Options, build_view
@@ -274,7 +329,7 @@ def diagram(args: argparse.Namespace) -> int:
                 chosen_format, dot.render_view(view), output, result, html.render, str(args.path)
             )
         for diagnostic in result.diagnostics:
-            _say(str(diagnostic))
+            _say(diagnostic)
     return 2 if result.diagnostics else 0
 
 
@@ -305,7 +360,7 @@ def _write_rendered(
 
 def schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of the config."""
-    with _errors():
+    with _errors(args):
         from depguard.config import json_schema
         from depguard.fsutil import write_output
 
@@ -340,6 +395,14 @@ def _config(command: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help="config file (default: found from PATH upwards)",
+    )
+    command.add_argument(
+        "--allow-read",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="also read inputs from FOLDER, outside the repository (repeatable)",
     )
 
 

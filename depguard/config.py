@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 import fnmatch
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from depguard import config_cache, validation, yamlio
+from depguard.fsutil import OUTSIDE, InputError, is_inside, outside, read_input
 from depguard.model import Edge, Level, Node
 from depguard.validation import Model
 
@@ -262,10 +264,12 @@ def find_config(start: Path) -> Path | None:
         here = here.parent
     for folder in (here, *here.parents):
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
+            # not `is_file`: a config that is a link to a pipe, a device or a missing
+            # file is still the config, and reading it says why it cannot be used
+            if os.path.lexists(folder / name) and not (folder / name).is_dir():
                 return folder / name
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_depguard_table(pyproject):
+        if os.path.lexists(pyproject) and _has_depguard_table(pyproject):
             return pyproject
         if (folder / ".git").exists():
             return None
@@ -278,8 +282,8 @@ def _has_depguard_table(path: Path) -> bool:
     import tomllib
 
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_input(path, path.name).decode("utf-8", errors="replace")
+    except InputError:
         return True  # it may hold the rules: reading it again reports why it cannot be read
     if "depguard" not in text:  # `[tool.depguard]`, or `depguard = {...}` under `[tool]`
         return False
@@ -348,6 +352,8 @@ def _load_chain(path: Path, root: Path, seen: tuple[Path, ...] = ()) -> list[_Lo
         where = ("extends", index) if isinstance(raw.get("extends"), list) else ("extends",)
         line = _line(raw, where)
         base = _resolve_extends(name, path.parent)
+        if base is not None and outside(base):
+            raise ConfigError([f"{shown}:{line}: extends: {name} is {OUTSIDE}"])
         if base is None:
             raise ConfigError([f"{shown}:{line}: extends: {_why_unresolved(name, path.parent)}"])
         if base.resolve() in here:
@@ -369,10 +375,14 @@ def _line(raw: Any, loc: tuple[Any, ...]) -> int:
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    """A config file as named (a link by its own name, not its target's)."""
+    here = Path(os.path.normpath(path.absolute()))
+    for top in (Path(os.path.normpath(root.absolute())), root.resolve()):
+        try:
+            return here.relative_to(top).as_posix()
+        except ValueError:
+            continue
+    return here.as_posix()
 
 
 def _resolve_extends(name: str, here: Path) -> Path | None:
@@ -574,6 +584,70 @@ def open_project(path: Path, config_file: Path | None = None, cached: bool = Fal
         return Project(root=root, config=Config(), config_file=None)
     root = found.parent
     return Project(root=root, config=load(found, root, cached), config_file=found)
+
+
+# ---------------------------------------------------------------- selectors that match nothing
+
+# Where node selectors are written: (section, key) of each list of selectors.
+SELECTOR_FIELDS = (
+    ("layers", "match"),
+    ("forbidden", "from"),
+    ("forbidden", "to"),
+    ("isolated", "nodes"),
+    ("isolated", "watches"),
+)
+
+
+def selectors_of(config: Config) -> set[str]:
+    """Every node selector the rules use (`layer:` ones name layers, checked on load)."""
+    found = [s for layer in config.layers for s in layer.match]
+    found += [s for rule in config.forbidden for s in (*rule.from_, *rule.to)]
+    found += [s for iso in config.isolated for s in (*iso.nodes, *iso.watches)]
+    return {s for s in found if not s.startswith("layer:")}
+
+
+def unmatched(config: Config, nodes: Iterable[Node]) -> set[str]:
+    """The selectors that name no node: usually a typo, which silently weakens a rule."""
+    left = selectors_of(config)
+    for node in nodes:
+        left = {s for s in left if not matches(s, node, lambda n: n.layer)}
+        if not left:
+            break
+    return left
+
+
+@dataclass(frozen=True)
+class SelectorPlace:
+    selector: str
+    file: str
+    line: int
+    crumb: str  # `layers[2].match`
+    shipped: bool  # written in a ready rule set from rules/, not in the user's files
+
+
+def selector_places(project: Project, wanted: set[str]) -> list[SelectorPlace]:
+    """Where each of `wanted` is written, in the config and the files it extends (read
+    again: this is only asked when something matched nothing)."""
+    if project.config_file is None:
+        return []
+    shipped_folder = [os.path.realpath(rules_dir())]
+    places = []
+    for part in _load_chain(project.config_file, project.root):
+        shipped = is_inside(part.file, shipped_folder)
+        for section, key in SELECTOR_FIELDS:
+            items = part.raw.get(section)
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                values = item.get(key) if isinstance(item, dict) else None
+                listed = [values] if isinstance(values, str) else values
+                for j, value in enumerate(listed if isinstance(listed, list) else []):
+                    if value in wanted:
+                        where = (
+                            (section, i, key, j) if isinstance(values, list) else (section, i, key)
+                        )
+                        line = _line(part.raw, where)
+                        crumb = f"{section}[{i}].{key}"
+                        places.append(SelectorPlace(value, part.shown, line, crumb, shipped))
+    return places
 
 
 # ---------------------------------------------------------------- using the rules

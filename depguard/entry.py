@@ -20,20 +20,55 @@ itself, and the scan's forked copies have been waited for.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import signal
 import sys
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that a file half-written is removed as it is
+    on Ctrl-C (`fsutil.atomic_write` cleans up on any exception)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+class _Closed:
+    """Standard output or error that was closed before the run (`depguard ... >&-`): a
+    write fails as it would on a closed descriptor, and the error funnel says so."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.buffer = self
+
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, f"standard {self.name} is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 def main() -> None:
     gc.disable()
+    if sys.stdout is None:
+        sys.stdout = _Closed("output")
+    if sys.stderr is None:
+        sys.stderr = _Closed("error")
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         from depguard.cli import main as run
 
         run()
     except KeyboardInterrupt:
         _leave(130)
+    except Terminated:
+        _leave(128 + signal.SIGTERM)
     except SystemExit as exc:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _leave(exc.code)
@@ -53,6 +88,8 @@ def _leave(code: object) -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
+            if isinstance(stream, _Closed) and stream is sys.stdout and status == 0:
+                status = 120  # nothing could be written, as for a closed pipe
         except (OSError, ValueError):  # a closed pipe, or a stream closed already
             status = 120 if stream is sys.stdout and status == 0 else status
     os._exit(status)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
+from depguard.fsutil import OUTSIDE, outside
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
 from depguard.sources import MODULES, source
 from depguard.sources.discovery import discover
@@ -29,14 +32,19 @@ def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
         ]
     else:
         plan = [(name, *discover(name, root), None) for name in MODULES]
+    where = project.config_file.name if project.config_file else "config"
     for name, paths, set_aside, options in plan:
-        missing = [p for p in paths if not p.exists()]
-        present = [p for p in paths if p.exists()]
+        leaving = [p for p in paths if outside(p)]  # absolute, `..`, or through a link
+        missing = [p for p in paths if p not in leaving and not p.exists()]
+        present = [p for p in paths if p not in leaving and p.exists()]
         fragment = (
             _collect(name, present, root, cfg, options, use_cache) if present else Fragment(name)
         )
         fragment.diagnostics.extend(set_aside)
-        where = project.config_file.name if project.config_file else "config"
+        fragment.diagnostics.extend(
+            Diagnostic(relative(p, root), 0, f"{name} source named in {where} is {OUTSIDE}")
+            for p in leaving
+        )
         for path in missing:
             if not is_excluded(relative(path, root), cfg.exclude):
                 fragment.diagnostics.append(
@@ -114,8 +122,9 @@ def analyse(
 ) -> tuple[Result, graph.DependencyGraph]:
     fragments = collect(project, use_cache)
     dependency_graph, problems = build(project, fragments)
+    unused, typos = _unmatched_selectors(project, dependency_graph)
     findings = analysis.analyse(dependency_graph, project.config)
-    diagnostics = _diagnostics(fragments, problems)
+    diagnostics = _diagnostics(fragments, problems + typos)
     stats = [
         GraphStats(
             level,
@@ -138,8 +147,30 @@ def analyse(
             for f in fragments
             for kind, count in sorted(f.skipped.items())
         },
+        unused_selectors=unused,
     )
     return result, dependency_graph
+
+
+def _unmatched_selectors(
+    project: config.Project, dependency_graph: graph.DependencyGraph
+) -> tuple[list[str], list[Diagnostic]]:
+    """Selectors that name no node. In the user's own files each is an input problem (a
+    typo there silently weakens the gate); in a ready rule set extended by name, whose
+    rules are written for many systems, each is only counted as unused."""
+    nodes = [node for level in LEVELS for node in dependency_graph.nodes(level)]
+    missing = config.unmatched(project.config, nodes)
+    if not missing:
+        return [], []
+    unused: set[str] = set()
+    typos: list[Diagnostic] = []
+    for place in config.selector_places(project, missing):
+        if place.shipped:
+            unused.add(place.selector)
+        else:
+            message = f"{place.crumb}: {place.selector!r} matches no node (a typo?)"
+            typos.append(Diagnostic(place.file, place.line, message))
+    return sorted(unused), typos
 
 
 def _shown_root(root: Path) -> str:
@@ -165,10 +196,20 @@ def check(
     use_baseline: bool,
     use_cache: bool = True,
 ) -> tuple[Result, graph.DependencyGraph]:
-    """Analyse, then diff against the baseline when one is named or configured."""
+    """Analyse, then diff against the baseline: the one named or configured, else
+    `depguard-baseline.json` at the root when it exists (what `depguard baseline`
+    writes), which is then said on stderr."""
     project = config.open_project(path, config_file, use_cache)
     result, dependency_graph = analyse(project, use_cache)
     named = baseline_file is not None or project.config.baseline is not None
+    default = project.root / baseline.DEFAULT_NAME
+    if use_baseline and not named and os.path.lexists(default):
+        shown = relative(default, Path.cwd())
+        print(
+            f"depguard: using the baseline {shown} (--no-baseline to show every finding)",
+            file=sys.stderr,
+        )
+        named = True
     if use_baseline and named:
         known = baseline.load(baseline_path(project, baseline_file))
         baseline.apply(

@@ -103,7 +103,10 @@ def show(value: Any) -> str:
         return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, str):  # an excerpt: the value may be a whole file read by mistake
+        return repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+    shown = str(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def list_of(noun: str) -> BeforeValidator:

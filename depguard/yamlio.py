@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from depguard.fsutil import InputError, read_input
+
 if TYPE_CHECKING:
     import yaml
 
@@ -185,10 +187,11 @@ def read_text(path: Path, file: str) -> str:
 
 
 def read_data(path: Path, file: str) -> bytes:
+    """An input file's bytes, read as untrusted input (`fsutil.read_input`)."""
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise YamlError(file, 0, f"cannot read: {exc.strerror or exc}") from None
+        return read_input(path, file)
+    except InputError as exc:
+        raise YamlError(exc.file, exc.line, exc.message) from None
 
 
 def text_of(data: bytes, file: str) -> str:

@@ -20,9 +20,9 @@ DEPGUARD = [sys.executable, "-m", "depguard"]
 
 CONFIG = """\
 layers:
-  - {name: data, match: [db, cache]}
+  - {name: data, match: [db]}
   - {name: core, match: [orders, billing, auth]}
-  - {name: edge, match: [web, admin]}
+  - {name: edge, match: [web]}
 baseline: depguard-baseline.json
 sources:
   - services: services.yaml

@@ -103,13 +103,25 @@ def test_links_out_of_the_project_are_reported_and_not_followed(linked: Path) ->
     assert "service:db" in names and "service:web" not in names  # a link inside is read
 
 
-def test_an_excluded_link_is_quiet_and_a_named_target_is_read(linked: Path) -> None:
+def test_an_excluded_link_is_quiet_and_an_outside_target_needs_the_command_line(
+    linked: Path,
+) -> None:
+    """The config is the repository's too: naming an outside file there reads nothing;
+    only --allow-read on the command line does."""
+    (linked / ".git").mkdir()
     config = linked / "depguard.yaml"
     excluded = "exclude: ['manifests/stolen.yaml', 'pkg/stolen.py', 'pkg/sub']\n"
     config.write_text(config.read_text() + excluded)
     assert depguard("check", cwd=linked).returncode == 0
     config.write_text("sources:\n  - services: [manifests/own.yaml, ../outside/secret.yaml]\n")
     result = depguard("graph", "--format", "json", "--level", "service", cwd=linked)
+    assert result.returncode == 2
+    assert "../outside/secret.yaml:0: services source named in depguard.yaml is outside the " in (
+        result.stderr
+    )
+    assert "service:web" not in {n["id"] for n in json.loads(result.stdout)["nodes"]}
+    allowed = ["--allow-read", str(linked.parent / "outside")]
+    result = depguard("graph", "--format", "json", "--level", "service", *allowed, cwd=linked)
     assert result.returncode == 0, result.stderr
     assert "service:web" in {n["id"] for n in json.loads(result.stdout)["nodes"]}
 
@@ -244,11 +256,13 @@ def test_a_fifo_output_is_written_through_not_replaced(tmp_path: Path, args: lis
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
 def test_a_private_null_device_stays_a_device(tmp_path: Path) -> None:
-    """What `-o /dev/null` does, on a device node of our own: never the machine's."""
+    """What `-o /dev/null` does, on a device node of our own: never the machine's. SVG,
+    not PNG: PNG still needs Graphviz's `dot`, which the README's install step does not
+    install, and the suite may only assume what that step installs."""
     (tmp_path / "services.yaml").write_text(SERVICES)
     null = tmp_path / "null"
     os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
-    for args in (["check", "-f", "sarif"], ["baseline"], ["diagram", "-f", "png"]):
+    for args in (["check", "-f", "sarif"], ["baseline"], ["diagram", "-f", "svg"]):
         result = depguard(*args, "-o", str(null), cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert stat.S_ISCHR(null.stat().st_mode), args

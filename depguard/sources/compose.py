@@ -73,6 +73,7 @@ Decisions
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ from pathlib import Path
 from typing import Any
 
 from depguard import validation, yamlio
+from depguard.fsutil import OUTSIDE, outside
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, Strength, node_id
 from depguard.sources import addresses, discovery
 from depguard.sources.files import is_excluded, relative
@@ -92,6 +94,9 @@ _MODE_FIELDS = ("network_mode", "ipc", "pid")
 # bases followed for one service: real chains are two or three long, and a file of a
 # hundred thousand services each extending the one before must not take quadratic time
 MAX_EXTENDS = 10
+# What one interpolated value may grow to: forty `.env` lines that each double the one
+# above would otherwise expand to terabytes.
+MAX_EXPANDED = 64 * 1024
 _VAR_NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
 _BRACED = re.compile(r"([_A-Za-z][_A-Za-z0-9]*)(?:(:?[-?+])(.*))?", re.DOTALL)
 # `KEY=value`, and the `KEY: value` form compose's dotenv parser also reads
@@ -248,7 +253,9 @@ class _Project:
         path = self.directory / ".env"
         shown = relative(path, self.root)
         missing = f"(no .env beside {self.first_file})"
-        if not path.is_file() or is_excluded(shown, self.exclude):
+        # a `.env` that is a link to a pipe, a device or an outside file is read, and
+        # reading it says why it is refused
+        if not os.path.lexists(path) or path.is_dir() or is_excluded(shown, self.exclude):
             return self._under_outer(_DotEnv({}, missing))
         values = self._env_values([path], required=False)
         return self._under_outer(_DotEnv(values, "(not in .env)"))
@@ -309,7 +316,9 @@ class _Project:
             if is_excluded(shown, self.exclude):
                 continue
             resolved = file.resolve()
-            if not file.is_file():
+            if outside(file):
+                entry.reader.problem(entry.line, f"{entry.where}: {shown} is {OUTSIDE}")
+            elif not file.is_file():
                 entry.reader.problem(entry.line, f"{entry.where}: compose file {shown} not found")
             elif resolved in chain:
                 entry.reader.problem(entry.line, f"{entry.where}: circular include of {shown}")
@@ -412,6 +421,9 @@ class _Project:
         if file is not None:
             path = reader.folder / file
             shown = relative(path, self.root)
+            if outside(path):
+                reader.problem(f.line, f"{f.where}: {shown} is {OUTSIDE}")
+                return
             if not path.is_file():
                 reader.problem(f.line, f"{f.where}: compose file {shown} not found")
                 return
@@ -515,6 +527,10 @@ class _Project:
     ) -> dict[str, _Var]:
         shown = relative(env_file.path, self.root)
         if is_excluded(shown, self.exclude):
+            return {}
+        if outside(env_file.path):
+            message = f"{env_file.at.where}: {shown} is {OUTSIDE}"
+            self.out.diagnostics.append(Diagnostic(env_file.at.file, env_file.at.line, message))
             return {}
         if not env_file.path.is_file():
             if env_file.required:
@@ -1004,6 +1020,7 @@ def interpolate(text: str, lookup: Lookup, where: str, note: str) -> tuple[str, 
     out: list[str] = []
     problems: list[str] = []
     position = 0
+    size = 0  # of `out`: checked as it grows, so a chain of doubling variables stops early
     while (dollar := text.find("$", position)) >= 0:
         out.append(text[position:dollar])
         after = text[dollar + 1 : dollar + 2]
@@ -1024,8 +1041,20 @@ def interpolate(text: str, lookup: Lookup, where: str, note: str) -> tuple[str, 
         else:  # a lone `$` (`pa$`, `$1`) is kept, as compose keeps it
             out.append("$")
             position = dollar + 1
+        size += len(out[-2]) + len(out[-1])
+        if size > MAX_EXPANDED:
+            return _oversized(text, where, problems)
     out.append(text[position:])
     return "".join(out), problems
+
+
+def _oversized(text: str, where: str, problems: list[str]) -> tuple[str, list[str]]:
+    """A value whose expansion passes the bound: a problem, and the text unexpanded."""
+    problems.append(
+        f"{where} expands to more than {MAX_EXPANDED:,} characters "
+        "(variables that double each other?): not expanded"
+    )
+    return text[:MAX_EXPANDED], problems
 
 
 def _closing_brace(text: str, start: int) -> int:

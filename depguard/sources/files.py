@@ -50,10 +50,8 @@ def is_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def relative(path: Path, root: Path) -> str:
-    """A path as shown in evidence: relative to the project root, with forward slashes.
-
-    Links are not resolved first, so a link loop still has a name to report.
-    """
+    """A path as shown in evidence: relative to the project root, with forward slashes
+    (`../x` outside it). Links are not resolved first, so a link loop still has a name."""
     here = Path(os.path.normpath(path.absolute()))
     try:
         return here.relative_to(Path(os.path.normpath(root.absolute()))).as_posix()
@@ -62,7 +60,10 @@ def relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, RuntimeError, OSError):
-        return path.as_posix()
+        pass
+    # outside the root (a folder the command line allowed): `../x`, never the absolute
+    # path, which would show the build machine's layout in every report
+    return Path(os.path.relpath(here, os.path.normpath(root.absolute()))).as_posix()
 
 
 def outside_link(path: Path | str, root: Path) -> Diagnostic | None:

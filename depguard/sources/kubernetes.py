@@ -138,7 +138,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -154,6 +154,8 @@ STDIN = "<stdin>"
 SUFFIXES = (".yaml", ".yml")
 DEFAULT_NAMESPACE = "default"
 MAX_SCAN = 2048
+# What one expanded value may grow to (`$(VAR)` in env values, command and args).
+MAX_EXPANDED = 64 * 1024
 _SNIPPET = 160  # evidence shows at most this much of one line
 _MAX_LIST_DEPTH = 3
 _MAX_EXTERNAL_HOPS = 5
@@ -1081,6 +1083,27 @@ def _snippet(text: str, key: str = "") -> str:
     return shown if len(shown) <= _SNIPPET else shown[: _SNIPPET - 3] + "..."
 
 
+class Oversized(ValueError):
+    """An expansion that would pass `MAX_EXPANDED` characters."""
+
+
+def _bounded(text: str, pattern: re.Pattern[str], value: Callable[[re.Match[str]], str]) -> str:
+    """`pattern.sub(value, text)`, stopped with Oversized as soon as the result would pass
+    `MAX_EXPANDED`: forty variables that each double the one before would otherwise
+    grow to terabytes."""
+    size = len(text)
+
+    def counted(match: re.Match[str]) -> str:
+        nonlocal size
+        found = value(match)
+        size += len(found) - len(match.group(0))
+        if size > MAX_EXPANDED:
+            raise Oversized(f"expands to more than {MAX_EXPANDED:,} characters")
+        return found
+
+    return pattern.sub(counted, text)
+
+
 def _kube_expand(text: str, env: dict[str, str]) -> str:
     """The kubelet's `$(VAR)`: a known variable's value, an unknown one left as
     written, `$$` a literal `$`."""
@@ -1092,7 +1115,7 @@ def _kube_expand(text: str, env: dict[str, str]) -> str:
             return "$"
         return env.get(match.group(1), match.group(0))
 
-    return _KUBE_VAR.sub(value, text)
+    return _bounded(text, _KUBE_VAR, value)
 
 
 def _shell_expand(text: str, env: dict[str, str]) -> str:
@@ -1109,7 +1132,7 @@ def _shell_expand(text: str, env: dict[str, str]) -> str:
             return match.group(3) if empty else str(known)
         return known if known is not None else match.group(0)
 
-    return _SHELL_VAR.sub(value, text)
+    return _bounded(text, _SHELL_VAR, value)
 
 
 def _as_key(name: str) -> str:
@@ -1288,7 +1311,11 @@ class _Emitter:
     def _env_item(self, workload: _Workload, item: _EnvVar, values: dict[str, str]) -> _Var | None:
         file = workload.meta.file
         if item.value is not None:
-            expanded = _kube_expand(item.value.text, values)
+            try:
+                expanded = _kube_expand(item.value.text, values)
+            except Oversized as exc:
+                self.out.diagnostics.append(Diagnostic(file, item.line, f"env {item.name} {exc}"))
+                return None
             return _Var(item.name, expanded, item.value, file, item.line)
         if item.unknown:
             return None
@@ -1319,7 +1346,14 @@ class _Emitter:
     def _commands(
         self, workload: _Workload, container: _Container, env: dict[str, str], quiet: bool
     ) -> None:
-        for hit in _scan(_tokens(container.args, env)):
+        try:
+            hits = list(_scan(_tokens(container.args, env)))
+        except Oversized as exc:
+            first = container.args[0].value if container.args else None
+            where = (first.file, first.line) if first else (workload.meta.file, 0)
+            self.out.diagnostics.append(Diagnostic(*where, f"{container.label}: {exc}"))
+            return
+        for hit in hits:
             kind: str
             strength: Strength
             if container.init or hit.wait:
