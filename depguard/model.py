@@ -254,4 +254,6 @@ def finding_id(type_: str, level: str, rule: str, nodes: list[str] | tuple[str, 
     import hashlib
 
     key = "\x1f".join([type_, level, rule, *nodes])
-    return f"{type_}-{level}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+    # surrogateescape: a module named from a file name that is not UTF-8 still has an id
+    data = key.encode("utf-8", "surrogateescape")
+    return f"{type_}-{level}-{hashlib.sha256(data).hexdigest()[:12]}"

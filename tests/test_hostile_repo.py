@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import depguard_process
 
 from depguard.sources.python import source
 
@@ -24,16 +25,7 @@ SECRET = "SECRET-TOKEN-4242"
 CYCLE = {"pkg/__init__.py": "", "pkg/a.py": "import pkg.b\n", "pkg/b.py": "import pkg.a\n"}
 
 
-def depguard(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*DEPGUARD, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=timeout,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+depguard = depguard_process
 
 
 def tree(root: Path, files: dict[str, str]) -> Path:

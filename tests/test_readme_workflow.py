@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
+from conftest import REPO, depguard_process
 
 DEPGUARD = [sys.executable, "-m", "depguard"]
 CYCLE = "services:\n  a: {depends_on: [b]}\n  b: {depends_on: [a]}\n  c: {}\n"
@@ -58,15 +58,7 @@ def test_the_readme_ci_snippet_passes_then_fails_on_a_new_cycle(tmp_path: Path) 
     assert no_baseline.returncode == 1 and "using the baseline" not in no_baseline.stderr
 
 
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*DEPGUARD, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+run = depguard_process
 
 
 def test_a_selector_of_the_users_config_that_matches_nothing_is_an_input_problem(
