@@ -760,13 +760,10 @@ if __name__ == "__main__":  # pragma: no cover - `python -m depguard.config` pri
     sys.stdout.write(json_schema())
 
 
-_ENV = re.compile(r"\benv(?:From ConfigMap \S+)? ([A-Za-z_][A-Za-z0-9_.-]*)=")
-
-
 def _env_names(edge: Edge) -> list[str]:
-    """The environment variables an edge was read from (descriptor sources write their
-    evidence as `env KEY=value` or `envFrom ConfigMap NAME KEY=value`)."""
-    return [m.group(1) for e in edge.evidence for m in _ENV.finditer(e.text)]
+    """The environment variables an edge was read from, as the sources recorded them
+    (never parsed back from the evidence's display text)."""
+    return [e.env for e in edge.evidence if e.env]
 
 
 def edge_classifier(config: Config) -> Callable[[Edge, Node, Node], Edge] | None:

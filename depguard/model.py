@@ -40,8 +40,9 @@ class Evidence(NamedTuple):
 
     file: str
     line: int
-    text: str = ""
+    text: str = ""  # for people: reports show it, rules never read it
     source: str = ""
+    env: str = ""  # the environment variable that carried the address, for `edges:` rules
 
     def location(self) -> str:
         return f"{self.file}:{self.line}"

@@ -1038,3 +1038,25 @@ def test_a_folder_given_as_the_config_says_so(tmp_path: Path) -> None:
     assert raised.value.lines == [
         f"{tmp_path}:0: a folder, not a config file (name depguard.yaml or a pyproject.toml)"
     ]
+
+
+def test_an_env_rule_matches_the_variable_a_source_recorded_not_the_display_text() -> None:
+    """`edges: {match: {env}}` reads the variable the source recorded beside its evidence:
+    a description that merely reads like `env X=...` (a manifest's free text) is no match,
+    and rewording evidence cannot break a rule."""
+    from depguard.model import Edge, Evidence
+
+    cfg = config.parse(
+        {"edges": [{"match": {"env": "OTEL_*"}, "kind": "telemetry", "strength": "soft"}]}
+    )
+    classify = config.edge_classifier(cfg)
+    assert classify is not None
+    a, b = (
+        Node(id="service:a", kind="service", name="a"),
+        Node(id="service:b", kind="service", name="b"),
+    )
+    recorded = Evidence("compose.yaml", 3, "the collector, reworded", "compose", "OTEL_ENDPOINT")
+    written = Evidence("services.yaml", 4, "env OTEL_ENDPOINT=http://b", "services")
+    for evidence, kind in ((recorded, "telemetry"), (written, "runtime")):
+        edge = Edge("service:a", "service:b", "runtime", evidence=(evidence,))
+        assert classify(edge, a, b).kind == kind

@@ -148,8 +148,8 @@ class _At:
     line: int
     where: str = ""
 
-    def evidence(self, text: str) -> Evidence:
-        return Evidence(self.file, self.line, text, SOURCE)
+    def evidence(self, text: str, env: str = "") -> Evidence:
+        return Evidence(self.file, self.line, text, SOURCE, env)
 
 
 @dataclass
@@ -512,7 +512,7 @@ class _Project:
             text = f"env {key}={addresses.mask(var.value, key)}"
             for target in addresses.references(key, var.value, names):
                 if target != service.name:
-                    edges.add(service.name, target, kind, strength, var.at.evidence(text))
+                    edges.add(service.name, target, kind, strength, var.at.evidence(text, key))
 
     def _environment(self, service: _Service) -> dict[str, _Var]:
         """The container's variables: env files in order, then `environment` over them."""

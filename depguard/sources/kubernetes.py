@@ -1059,22 +1059,26 @@ class _Var:
         if self.where.text.count("\n") != self.text.count("\n"):
             index = 0  # expansion added lines: point at the value's first line
         at = self.where.line_at(index)
+        name = self.name
         if self.origin == "env":
             if self.text != self.where.text:
-                written = _snippet(self.where.text, self.name)
-                return [_evidence(self.where.file, at, f"env {self.name}={written} (= {shown})")]
-            return [_evidence(self.where.file, at, f"env {self.name}={shown}")]
+                written = _snippet(self.where.text, name)
+                return [_evidence(self.where.file, at, f"env {name}={written} (= {shown})", name)]
+            return [_evidence(self.where.file, at, f"env {name}={shown}", name)]
         if self.origin == "ref":
-            via = f"env {self.name}={shown} via ConfigMap {self.config_map}"
+            via = f"env {name}={shown} via ConfigMap {self.config_map}"
             own = f"ConfigMap {self.config_map} {self.key}={shown}"
         else:
             via = f"envFrom ConfigMap {self.config_map}"
-            own = f"envFrom ConfigMap {self.config_map} {self.name}={shown}"
-        return [_evidence(self.file, self.line, via), _evidence(self.where.file, at, own)]
+            own = f"envFrom ConfigMap {self.config_map} {name}={shown}"
+        return [
+            _evidence(self.file, self.line, via, name),
+            _evidence(self.where.file, at, own, name),
+        ]
 
 
-def _evidence(file: str, line: int, text: str) -> Evidence:
-    return Evidence(file, line, text, SOURCE)
+def _evidence(file: str, line: int, text: str, env: str = "") -> Evidence:
+    return Evidence(file, line, text, SOURCE, env)
 
 
 def _snippet(text: str, key: str = "") -> str:

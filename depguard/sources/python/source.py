@@ -204,6 +204,7 @@ def _edges(modules: dict[str, Module], table: edges_cache.Table) -> tuple[list[E
                 c["lines"],
                 c["texts"],
                 repeat(SOURCE),
+                repeat(""),  # no environment variable: an import line
             ),
         )
     )
