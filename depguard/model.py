@@ -18,6 +18,69 @@ Strength = Literal["hard", "soft"]
 Severity = Literal["error", "warning"]
 FindingType = Literal["cycle", "layer", "forbidden", "bootstrap", "fallback"]
 
+
+class FindingKind(NamedTuple):
+    """Everything that is said of one kind of finding, in one record."""
+
+    type: FindingType
+    code: str  # stable, beside a readable name: suppressions survive renames
+    name: str
+    heading: str  # what the text report groups it under
+    order: int  # its place in a report (cycles first)
+    help: str
+
+
+# In the order of their codes' first release: SARIF and JUnit list them so.
+FINDING_KINDS: dict[str, FindingKind] = {
+    kind.type: kind
+    for kind in (
+        FindingKind(
+            "cycle",
+            "DG001",
+            "dependency-cycle",
+            "Cycles",
+            0,
+            "Dependencies form a cycle: no part of it can start or fail alone. Cut one "
+            "edge of each witness loop, preferably an upward one.",
+        ),
+        FindingKind(
+            "layer",
+            "DG002",
+            "layer-violation",
+            "Layer violations",
+            2,
+            "A lower layer depends on a higher one, or members of an independent layer "
+            "depend on each other.",
+        ),
+        FindingKind(
+            "bootstrap",
+            "DG004",
+            "bootstrap-cycle",
+            "Bootstrap cycles (no cold start)",
+            1,
+            "Services need each other to start: from cold, none of them can. Break the "
+            "named edge (an upward one, else the one with the weakest evidence).",
+        ),
+        FindingKind(
+            "fallback",
+            "DG005",
+            "fallback-shares-fate",
+            "Fallbacks that share fate",
+            4,
+            "An escape route depends on the thing it routes around: when that fails, so "
+            "does the fallback.",
+        ),
+        FindingKind(
+            "forbidden",
+            "DG003",
+            "forbidden-dependency",
+            "Forbidden dependencies",
+            3,
+            "A dependency that a rule of the config forbids, directly or through a chain.",
+        ),
+    )
+}
+
 # Kinds whose edges never close an error cycle by default: a collector that every
 # service exports to, and that probes some of them, is not an outage waiting to happen.
 QUIET_KINDS = frozenset({"telemetry", "monitoring"})

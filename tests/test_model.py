@@ -99,3 +99,15 @@ def test_placing_a_node_keeps_every_other_field() -> None:
     assert {f.name for f in fields(Node)} == set(values)  # a new field: set it above
     node = Node(**values)  # type: ignore[arg-type]
     assert node.placed("core", "owner") == replace(node, layer="core", service="owner")
+
+
+def test_every_finding_type_has_one_kind_record() -> None:
+    from typing import get_args
+
+    from depguard.model import FINDING_KINDS, FindingType
+
+    assert sorted(FINDING_KINDS) == sorted(get_args(FindingType))
+    assert all(kind.type == key for key, kind in FINDING_KINDS.items())
+    for field in ("code", "name", "heading", "order"):
+        values = [getattr(kind, field) for kind in FINDING_KINDS.values()]
+        assert len(set(values)) == len(values), field

@@ -13,10 +13,9 @@ from depguard.analysis.operations import (
 )
 from depguard.config import Config, layer_rank
 from depguard.graph import DependencyGraph
-from depguard.model import LEVELS, Finding
+from depguard.model import FINDING_KINDS, LEVELS, Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
-TYPE_ORDER = {"cycle": 0, "bootstrap": 1, "layer": 2, "forbidden": 3, "fallback": 4}
 
 
 def analyse(graph: DependencyGraph, config: Config) -> list[Finding]:
@@ -38,7 +37,7 @@ def analyse(graph: DependencyGraph, config: Config) -> list[Finding]:
     return sorted(
         findings,
         key=lambda f: (
-            TYPE_ORDER[f.type],
+            FINDING_KINDS[f.type].order,
             SEVERITY_ORDER[f.severity],
             f.level != "service",
             f.message,

@@ -20,39 +20,6 @@ REPORTERS: dict[str, str] = {
     "markdown": "depguard.report.markdown",
 }
 
-# stable rule codes beside readable names, so suppressions survive renames
-RULES: dict[str, tuple[str, str, str]] = {
-    "cycle": (
-        "DG001",
-        "dependency-cycle",
-        "Dependencies form a cycle: no part of it can start "
-        "or fail alone. Cut one edge of each witness loop, preferably an upward one.",
-    ),
-    "layer": (
-        "DG002",
-        "layer-violation",
-        "A lower layer depends on a higher one, or members "
-        "of an independent layer depend on each other.",
-    ),
-    "bootstrap": (
-        "DG004",
-        "bootstrap-cycle",
-        "Services need each other to start: from cold, none of them can. Break the named "
-        "edge (an upward one, else the one with the weakest evidence).",
-    ),
-    "fallback": (
-        "DG005",
-        "fallback-shares-fate",
-        "An escape route depends on the thing it routes around: when that fails, so does "
-        "the fallback.",
-    ),
-    "forbidden": (
-        "DG003",
-        "forbidden-dependency",
-        "A dependency that a rule of the config forbids, directly or through a chain.",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Options:

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from depguard.model import Finding, Result
-from depguard.report import RULES, Options, shown
+from depguard.model import FINDING_KINDS, Finding, Result
+from depguard.report import Options, shown
 from depguard.textsafe import oneline
 
 
 def render(result: Result, options: Options) -> str:
     suites = ET.Element("testsuites", name="depguard")
     groups: dict[str, list[Finding]] = {}
-    for kind in RULES:
+    for kind in FINDING_KINDS:
         groups[kind] = []
     for finding in result.findings:
         groups.setdefault(finding.type, []).append(finding)
     total = failures = skipped = 0
     for kind, findings in groups.items():
-        code, name, _ = RULES[kind]
+        code, name = FINDING_KINDS[kind].code, FINDING_KINDS[kind].name
         suite = ET.SubElement(suites, "testsuite", name=f"{code} {name}")
         cases = 0
         suite_failures = suite_skipped = 0

@@ -8,8 +8,8 @@ open no tag, code span, link or table cell, and cannot start a line.
 
 from __future__ import annotations
 
-from depguard.model import Finding, Hop, Result
-from depguard.report import RULES, Options, display, in_root
+from depguard.model import FINDING_KINDS, Finding, Hop, Result
+from depguard.report import Options, display, in_root
 from depguard.textsafe import oneline
 
 ICONS = {"error": ":x:", "warning": ":warning:"}
@@ -67,7 +67,7 @@ def render(result: Result, options: Options) -> str:
         lines += ["| | type | level | finding | where |", "| --- | --- | --- | --- | --- |"]
         for finding in new:
             lines.append(
-                f"| {ICONS[finding.severity]} | {RULES[finding.type][1]} | "
+                f"| {ICONS[finding.severity]} | {FINDING_KINDS[finding.type].name} | "
                 f"{_text(finding.level)} | {_text(finding.message)} | {_where(result, finding)} |"
             )
         lines.append("")

@@ -11,8 +11,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from depguard.model import Evidence, Finding, Result
-from depguard.report import RULES, Options, display, in_root, primary
+from depguard.model import FINDING_KINDS, Evidence, Finding, Result
+from depguard.report import Options, display, in_root, primary
 from depguard.textsafe import json_text, oneline
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -21,7 +21,7 @@ _LINK_SYNTAX = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]"})
 
 
 def render(result: Result, options: Options) -> str:
-    rule_ids = list(RULES)
+    rule_ids = list(FINDING_KINDS)
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -55,7 +55,8 @@ def render(result: Result, options: Options) -> str:
 
 
 def _rule(kind: str) -> dict[str, Any]:
-    code, name, help_text = RULES[kind]
+    found = FINDING_KINDS[kind]
+    code, name, help_text = found.code, found.name, found.help
     return {
         "id": code,
         "name": name,
@@ -78,7 +79,7 @@ def _result(result: Result, finding: Finding, index: int) -> dict[str, Any]:
                 location["message"] = {"text": f"{_name(hop.source)} -> {_name(hop.target)}"}
                 related.append(location)
     item: dict[str, Any] = {
-        "ruleId": RULES[finding.type][0],
+        "ruleId": FINDING_KINDS[finding.type].code,
         "ruleIndex": index,
         "level": finding.severity,
         "message": {"text": _message(finding)},

@@ -9,17 +9,10 @@ terminal as a control code or starts a line; pieces are never read as rich marku
 
 from __future__ import annotations
 
-from depguard.model import Finding, Hop, Result
+from depguard.model import FINDING_KINDS, Finding, FindingKind, Hop, Result
 from depguard.report import Options, shown
 from depguard.textsafe import oneline
 
-HEADINGS = {
-    "cycle": "Cycles",
-    "bootstrap": "Bootstrap cycles (no cold start)",
-    "layer": "Layer violations",
-    "forbidden": "Forbidden dependencies",
-    "fallback": "Fallbacks that share fate",
-}
 BADGES = {"error": ("ERROR", "bold white on red"), "warning": ("WARN", "bold black on yellow")}
 SHOWN_WITNESSES = 5
 # what rich drops from text (bell, backspace, vertical tab, form feed, carriage return):
@@ -81,10 +74,14 @@ def render(result: Result, options: Options) -> str:
     return console.drawn(options.width) if options.color else console.plain()
 
 
+def _by_order(kind: FindingKind) -> int:
+    return kind.order
+
+
 def report_lines(result: Result) -> _Lines:
     console = _Lines()
     by_id = {f.id: f for f in result.findings}
-    for finding_type, heading in HEADINGS.items():
+    for finding_type, _, _, heading, _, _ in sorted(FINDING_KINDS.values(), key=_by_order):
         group = [f for f in result.findings if f.type == finding_type and f.new]
         if group:
             console.print(Text(heading, style="bold underline"))
