@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from depguard import __version__
-from depguard.model import Diagnostic
+from depguard.model import Diagnostic, exit_code
 from depguard.report import REPORTERS
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def graph(args: argparse.Namespace) -> int:
         write_output(args.output, diagram.export(args.format, dependency_graph, level, findings))
         for diagnostic in diagnostics:
             _say(diagnostic)
-    return 2 if diagnostics else 0
+    return exit_code(diagnostics, failed=False)
 
 
 def _level(asked: Level | None, graph: DependencyGraph) -> Level:
@@ -239,7 +239,7 @@ def impact(args: argparse.Namespace) -> int:
         write_output(args.output, render(answer, graph, _color(args.output)))
         for diagnostic in result.diagnostics:
             _say(diagnostic)
-    return 2 if result.diagnostics else 0
+    return exit_code(result.diagnostics, failed=False)
 
 
 def order(args: argparse.Namespace) -> int:
@@ -256,7 +256,7 @@ def order(args: argparse.Namespace) -> int:
         write_output(args.output, render(answer, graph, _color(args.output)))
         for diagnostic in result.diagnostics:
             _say(diagnostic)
-    return 2 if result.diagnostics else (1 if answer.cycles else 0)
+    return exit_code(result.diagnostics, failed=bool(answer.cycles))
 
 
 def _find_node(graph: DependencyGraph, level: Level, name: str) -> str:
@@ -330,7 +330,7 @@ def diagram(args: argparse.Namespace) -> int:
             )
         for diagnostic in result.diagnostics:
             _say(diagnostic)
-    return 2 if result.diagnostics else 0
+    return exit_code(result.diagnostics, failed=False)
 
 
 def _write_rendered(

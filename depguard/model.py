@@ -7,6 +7,7 @@ CLI, YAML or rendering libraries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -305,11 +306,19 @@ class Result:
         return [f for f in self.findings if f.severity == "error"]
 
     def exit_code(self, fail_on: Severity = "error") -> int:
-        """0 clean, 1 new failing findings, 2 the analysis was incomplete."""
-        if self.diagnostics:
-            return 2
         failing = ("error",) if fail_on == "error" else ("error", "warning")
-        return 1 if any(f.new and f.severity in failing for f in self.findings) else 0
+        return exit_code(
+            self.diagnostics, any(f.new and f.severity in failing for f in self.findings)
+        )
+
+
+def exit_code(diagnostics: Sequence[Diagnostic], failed: bool) -> int:
+    """The one place that decides how a command ends: 2 when the analysis was incomplete
+    (an input problem: it never passes silently), else 1 when it found what fails (new
+    error findings, a cold start that is impossible), else 0."""
+    if diagnostics:
+        return 2
+    return 1 if failed else 0
 
 
 def finding_id(type_: str, level: str, rule: str, nodes: list[str] | tuple[str, ...]) -> str:
