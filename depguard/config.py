@@ -20,9 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from depguard import config_cache, validation, yamlio
+from depguard import config_cache, sources, validation, yamlio
 from depguard.fsutil import OUTSIDE, InputError, is_inside, outside, read_input
 from depguard.model import Edge, Level, Node
+from depguard.sources import SOURCES
+from depguard.sources.python import options as options_module
+from depguard.sources.python.options import PythonSource
 from depguard.validation import Model
 
 if TYPE_CHECKING:
@@ -43,56 +46,8 @@ class ConfigError(Exception):
         self.lines = lines
 
 
-@dataclass(frozen=True)
-class PythonSource(Model):
-    """Python packages to scan for imports."""
-
-    roots: Annotated[Paths, Field(description="folders holding the packages (e.g. src)")] = (".",)
-    packages: Annotated[Patterns, Field(description="top-level packages (default: all found)")] = ()
-    include_external: Annotated[
-        StrictBool,
-        Field(description="add edges to outside packages, collapsed to their top-level name"),
-    ] = False
-    namespace_packages: Annotated[
-        StrictBool, Field(description="treat folders without __init__.py as packages")
-    ] = False
-    max_file_size: Annotated[
-        StrictInt, Field(ge=1, description="larger files are skipped with a diagnostic")
-    ] = 10 * 1024 * 1024
-    collector: Annotated[
-        Literal["scanner", "pydeps"],
-        Field(description="'pydeps' runs pydeps instead of depguard's own scanner"),
-    ] = "scanner"
-
-
-@dataclass(frozen=True)
-class SourceEntry(Model):
-    """One input to read: exactly one format key, naming files or folders."""
-
-    services: Annotated[
-        Paths | None, Field(description="native service manifests (files or folders)")
-    ] = None
-    python: Annotated[
-        Paths | PythonSource | None,
-        Field(description="Python package folders or roots, or options"),
-    ] = None
-    pydeps: Annotated[Paths | None, Field(description="JSON written by pydeps --show-deps")] = None
-    compose: Annotated[
-        Paths | None,
-        Field(description="docker compose files, merged in order (base, then overrides)"),
-    ] = None
-    kubernetes: Annotated[
-        Paths | None,
-        Field(
-            description="Kubernetes manifests: files, folders, or '-' for rendered output on stdin"
-        ),
-    ] = None
-    backstage: Annotated[Paths | None, Field(description="Backstage catalog-info.yaml files")] = (
-        None
-    )
-    traces: Annotated[
-        Paths | None, Field(description="Jaeger dependencies JSON (observed calls)")
-    ] = None
+class _SourceEntry(Model):
+    """What every source entry can say of itself, whichever format key it sets."""
 
     @property
     def format(self) -> str:
@@ -109,9 +64,31 @@ class SourceEntry(Model):
         return value if isinstance(value, PythonSource) else None
 
 
+def _source_entry() -> type[_SourceEntry]:
+    """One input to read, with a key per line of `SOURCES` (paths, or a source's own
+    options): a new format needs no field here. The annotations stay strings, resolved
+    by pydantic when a config is first validated (see `validation.adapter`)."""
+    fields = []
+    for spec in SOURCES.values():
+        kind = f"Paths | {spec.options} | None" if spec.options else "Paths | None"
+        annotation = f"Annotated[{kind}, Field(description={spec.help!r})]"
+        fields.append((spec.name, annotation, dataclasses.field(default=None)))
+    made = dataclasses.make_dataclass("SourceEntry", fields, bases=(_SourceEntry,), frozen=True)
+    made.__module__ = __name__
+    made.__doc__ = "One input to read: exactly one format key, naming files or folders."
+    return made
+
+
+if TYPE_CHECKING:
+    SourceEntry = _SourceEntry
+else:
+    SourceEntry = _source_entry()
+
+
 def _formats(entry: SourceEntry) -> list[str]:
     """The format keys a source entry sets."""
-    return [f.name for f in dataclasses.fields(entry) if getattr(entry, f.name) is not None]
+    found: Any = entry  # a dataclass made from SOURCES (`_source_entry`)
+    return [f.name for f in dataclasses.fields(found) if getattr(entry, f.name) is not None]
 
 
 def _one_format(entry: SourceEntry) -> SourceEntry:
@@ -236,7 +213,7 @@ _KEPT = config_cache.Models(
         EdgeRule,
         CycleOptions,
     ),
-    (__file__, validation.__file__ or ""),
+    (__file__, validation.__file__ or "", options_module.__file__ or "", sources.__file__ or ""),
 )
 
 

@@ -10,7 +10,7 @@ from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
 from depguard.fsutil import OUTSIDE, outside
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
-from depguard.sources import MODULES, source
+from depguard.sources import SOURCES, source
 from depguard.sources.discovery import discover
 from depguard.sources.files import is_excluded, one_listing_per_folder, relative
 
@@ -31,7 +31,7 @@ def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
             for entry in cfg.sources
         ]
     else:
-        plan = [(name, *discover(name, root), None) for name in MODULES]
+        plan = [(name, *discover(name, root), None) for name in SOURCES]
     where = project.config_file.name if project.config_file else "config"
     for name, paths, set_aside, options in plan:
         leaving = [p for p in paths if outside(p)]  # absolute, `..`, or through a link
@@ -59,23 +59,7 @@ def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
 def _collect(
     name: str, paths: list[Path], root: Path, cfg: config.Config, options: object, use_cache: bool
 ) -> Fragment:
-    if name == "python":
-        from depguard.sources.python import source as python_source
-
-        chosen = options if isinstance(options, config.PythonSource) else config.PythonSource()
-        if chosen.collector == "pydeps":
-            from depguard.sources import pydeps
-
-            return pydeps.run_pydeps(paths, root, tuple(cfg.exclude), chosen)
-        options = python_source.Options(
-            packages=tuple(chosen.packages),
-            include_external=chosen.include_external,
-            namespace_packages=chosen.namespace_packages,
-            max_file_size=chosen.max_file_size,
-            use_cache=use_cache,
-        )
-    fragment: Fragment = source(name).collect(paths, root, tuple(cfg.exclude), options)
-    return fragment
+    return source(name).collect(paths, root, tuple(cfg.exclude), options, use_cache=use_cache)
 
 
 def build(

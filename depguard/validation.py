@@ -80,11 +80,22 @@ def adapter(model: type[T]) -> TypeAdapter[T]:
         "Patterns": Annotated[tuple[str, ...], list_of("patterns")],
         "Paths": Annotated[tuple[str, ...], list_of("paths")],
     }
-    namespace = vars(sys.modules[model.__module__])
-    for name, value in names.items():
-        namespace.setdefault(name, value)
+    # every module that defines a validated model: a model may hold another module's
+    # (the config holds the Python source's options)
+    for module in {model.__module__, *(cls.__module__ for cls in _models(Model))}:
+        namespace = vars(sys.modules[module])
+        for name, value in names.items():
+            namespace.setdefault(name, value)
     built = _adapters[model] = pydantic.TypeAdapter(model)
     return built
+
+
+def _models(base: type[Any]) -> list[type[Any]]:
+    """Every subclass of `base`, at any depth."""
+    found = []
+    for cls in base.__subclasses__():
+        found += [cls, *_models(cls)]
+    return found
 
 
 class Model:

@@ -1058,5 +1058,5 @@ def test_an_env_rule_matches_the_variable_a_source_recorded_not_the_display_text
     recorded = Evidence("compose.yaml", 3, "the collector, reworded", "compose", "OTEL_ENDPOINT")
     written = Evidence("services.yaml", 4, "env OTEL_ENDPOINT=http://b", "services")
     for evidence, kind in ((recorded, "telemetry"), (written, "runtime")):
-        edge = Edge("service:a", "service:b", "runtime", evidence=(evidence,))
+        edge = Edge("service:a", "service:b", "runtime", evidence=[evidence])
         assert classify(edge, a, b).kind == kind

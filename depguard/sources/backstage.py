@@ -150,11 +150,13 @@ class BackstageSummary:
         table[kind] = table.get(kind, 0) + 1
 
 
-discover = discovery.catalog_files
-
-
 def collect(
-    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: object = None
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    options: object = None,
+    *,
+    use_cache: bool = True,
 ) -> Fragment:
     """Read catalog files into nodes and edges; problems become diagnostics, never
     exceptions. `options` is accepted for the pipeline's common call and unused."""

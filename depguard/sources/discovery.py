@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from depguard.model import Diagnostic
+from depguard.sources import SOURCES
 from depguard.sources.files import is_excluded, is_folder, left_out, listing, relative
 from depguard.sources.python.modules import find_packages
 
@@ -121,7 +122,7 @@ def discover(name: str, root: Path) -> tuple[list[Path], list[Diagnostic]]:
     is not read: a link out of the project or a file that is not a regular file."""
     paths: list[Path] = []
     skipped: list[Diagnostic] = []
-    for path in FINDERS[name](root):
+    for path in finder(name)(root):
         if (unread := left_out(path, root)) is None:
             paths.append(path)
         else:
@@ -129,12 +130,7 @@ def discover(name: str, root: Path) -> tuple[list[Path], list[Diagnostic]]:
     return paths, skipped
 
 
-FINDERS: dict[str, Callable[[Path], list[Path]]] = {
-    "services": services_files,
-    "python": python_roots,
-    "pydeps": named_only,
-    "compose": compose_files,
-    "kubernetes": kubernetes_folders,
-    "backstage": catalog_files,
-    "traces": named_only,
-}
+def finder(name: str) -> Callable[[Path], list[Path]]:
+    """The function of this module that finds format `name`'s files (`SOURCES`)."""
+    found: Callable[[Path], list[Path]] = globals()[SOURCES[name].find]
+    return found

@@ -20,17 +20,18 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources import discovery
 from depguard.sources.files import relative, walk
 
 SOURCE = "pydeps"
 
 
-discover = discovery.named_only
-
-
 def collect(
-    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: object = None
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    options: object = None,
+    *,
+    use_cache: bool = True,
 ) -> Fragment:
     fragment = Fragment(SOURCE)
     for path in walk(paths, root, (".json",), exclude, fragment.diagnostics):
@@ -185,7 +186,7 @@ class _LineFinder:
 
 def run_pydeps(paths: list[Path], root: Path, exclude: tuple[str, ...], options: Any) -> Fragment:
     """Run pydeps on each package (it must be installed) and read what it prints."""
-    from depguard.sources.python.source import Options, plan
+    from depguard.sources.python.modules import plan
 
     fragment = Fragment(SOURCE)
     exe = shutil.which("pydeps")
@@ -199,7 +200,7 @@ def run_pydeps(paths: list[Path], root: Path, exclude: tuple[str, ...], options:
         )
         return fragment
     packages = list(getattr(options, "packages", ()) or ())
-    for package_root, package in plan(paths, Options(packages=tuple(packages))):
+    for package_root, package in plan(paths, tuple(packages)):
         target = package_root / package
         shown = relative(target, root)
         fragment.files.append(shown)

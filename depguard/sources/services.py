@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources import discovery
 from depguard.sources.files import relative, walk
 from depguard.validation import Model
 
@@ -57,11 +56,13 @@ class Manifest(Model):
     resources: dict[str, Service] = field(default_factory=dict)
 
 
-discover = discovery.services_files
-
-
 def collect(
-    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: object = None
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    options: object = None,
+    *,
+    use_cache: bool = True,
 ) -> Fragment:
     """Read manifests into nodes and edges; problems become diagnostics, never exceptions."""
     fragment = Fragment(SOURCE)

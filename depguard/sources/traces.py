@@ -48,7 +48,6 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import QUIET_KINDS, Diagnostic, Edge, Evidence, Fragment, node_id
-from depguard.sources import discovery
 from depguard.sources.files import relative, walk
 
 SOURCE = "traces"
@@ -64,11 +63,13 @@ class TracesSummary:
     self_calls: list[Evidence] = field(default_factory=list)
 
 
-discover = discovery.named_only
-
-
 def collect(
-    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: object = None
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    options: object = None,
+    *,
+    use_cache: bool = True,
 ) -> Fragment:
     """Read dependency links into observed edges; problems become diagnostics, never
     exceptions. `options` is accepted for the pipeline's common call and unused."""

@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO
 
 from depguard.model import Fragment
-from depguard.sources import kubernetes
+from depguard.sources import discovery, kubernetes
 
 FIXTURES = REPO / "tests" / "fixtures" / "kubernetes"
 SHOP = FIXTURES / "shop"
@@ -1076,11 +1076,11 @@ def test_excluded_files_are_not_read(tmp_path: Path, write: Callable[[str, str],
 
 
 def test_discover_finds_the_manifest_folders(tmp_path: Path) -> None:
-    assert kubernetes.discover(tmp_path) == []
+    assert discovery.finder("kubernetes")(tmp_path) == []
     for folder in ("k8s", "manifests", "deploy/k8s", "kustomize"):
         (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "kubernetes").write_text("a file, not a folder\n")
-    assert kubernetes.discover(tmp_path) == [
+    assert discovery.finder("kubernetes")(tmp_path) == [
         tmp_path / "k8s",
         tmp_path / "manifests",
         tmp_path / "deploy/k8s",

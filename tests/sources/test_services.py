@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from depguard.sources import services
+from depguard.sources import discovery, services
 
 
 def collect(root: Path, *names: str):  # type: ignore[no-untyped-def]
@@ -104,4 +104,4 @@ def test_bad_manifests_are_diagnostics_not_exceptions(
 
 def test_discover_finds_the_conventional_names(tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text("services: {}\n")
-    assert services.discover(tmp_path) == [tmp_path / "services.yaml"]
+    assert discovery.finder("services")(tmp_path) == [tmp_path / "services.yaml"]

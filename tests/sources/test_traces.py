@@ -7,7 +7,7 @@ from conftest import REPO
 
 from depguard import graph
 from depguard.model import Edge, Evidence, Fragment
-from depguard.sources import backstage, traces
+from depguard.sources import backstage, discovery, traces
 from depguard.sources.traces import Drift, drift, drift_from_edges, render_drift
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -138,7 +138,7 @@ def test_a_link_without_a_call_count_is_observed(
 
 def test_discover_finds_nothing(tmp_path: Path) -> None:
     (tmp_path / "deps.json").write_text("[]")
-    assert traces.discover(tmp_path) == []
+    assert discovery.finder("traces")(tmp_path) == []
 
 
 # ---------------------------------------------------------------- bad input

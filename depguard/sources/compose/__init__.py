@@ -28,12 +28,9 @@ __all__ = [
     "SOURCE",
     "Lookup",
     "collect",
-    "discover",
     "interpolate",
     "parse_dotenv",
 ]
-
-discover = discovery.compose_files
 
 
 def collect(
@@ -65,6 +62,6 @@ def _compose_files(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> l
     for path in paths:
         if is_excluded(relative(path, root), exclude):
             continue
-        found = discover(path) if path.is_dir() else [path]
+        found = discovery.compose_files(path) if path.is_dir() else [path]
         files.extend(p for p in found if not is_excluded(relative(p, root), exclude))
     return list(dict.fromkeys(files))

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from depguard.model import Fragment
-from depguard.sources import discovery
 from depguard.sources.kubernetes.commands import MAX_EXPANDED, Oversized
 from depguard.sources.kubernetes.emit import Emitter
 from depguard.sources.kubernetes.objects import DEFAULT_NAMESPACE, Reader
@@ -33,10 +32,7 @@ __all__ = [
     "Oversized",
     "collect",
     "collect_with_summary",
-    "discover",
 ]
-
-discover = discovery.kubernetes_folders
 
 
 def collect(

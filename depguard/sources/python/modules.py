@@ -7,6 +7,7 @@ than the scan itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -106,3 +107,19 @@ def find_modules(
                     )
         folders += reversed(below)  # depth first, in name order, as os.walk went
     return modules
+
+
+def plan(paths: Iterable[Path], packages: tuple[str, ...] = ()) -> list[tuple[Path, str]]:
+    """(root, package) pairs: a path holding `__init__.py` is a package, else a root
+    holding `packages` (default: every package found there)."""
+    pairs: list[tuple[Path, str]] = []
+    for path in paths:
+        if (path / "__init__.py").is_file():
+            pairs.append((path.parent, path.name))
+        elif packages:
+            pairs += [
+                (path, p) for p in packages if (path / p).exists() or (path / f"{p}.py").exists()
+            ]
+        else:
+            pairs += [(path, p) for p in find_packages(path)]
+    return sorted(set(pairs))

@@ -8,7 +8,6 @@ on every core.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from pathlib import Path
@@ -17,22 +16,21 @@ from typing import TYPE_CHECKING, Any
 from depguard import __version__
 from depguard.fsutil import digest, read_bytes
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
-from depguard.sources import discovery
 from depguard.sources.files import not_regular, outside_link
 from depguard.sources.python import cache as scan_cache
 from depguard.sources.python import edges_cache, resolve
 from depguard.sources.python.edges_cache import FLAGS, Entry, ModuleEdges
-from depguard.sources.python.modules import Module, find_modules, find_packages
+from depguard.sources.python.modules import Module, find_modules, plan
+from depguard.sources.python.options import MAX_FILE_SIZE, PythonSource
 from depguard.sources.python.resolve import Resolver
 
 if TYPE_CHECKING:
     from depguard.sources.python import scanner
 
 SOURCE = "python"
-MAX_FILE_SIZE = 10 * 1024 * 1024
 PARALLEL_FROM = 400  # files; below this a second process costs more than it saves
 CHUNKS_PER_JOB = 16  # small enough to balance the cores, few enough to claim cheaply
-SCANNER_VERSION = "2"  # bumped whenever a scan of the same bytes may give another result
+SCANNER_VERSION = "3"  # bumped whenever a scan of the same bytes may give another result
 
 
 @dataclass(frozen=True)
@@ -46,33 +44,32 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
 
 
-discover = discovery.python_roots
-
-
-def plan(paths: Iterable[Path], options: Options) -> list[tuple[Path, str]]:
-    """(root, package) pairs: a path holding `__init__.py` is a package, else a root."""
-    pairs: list[tuple[Path, str]] = []
-    for path in paths:
-        if (path / "__init__.py").is_file():
-            pairs.append((path.parent, path.name))
-        elif options.packages:
-            pairs += [
-                (path, p)
-                for p in options.packages
-                if (path / p).exists() or (path / f"{p}.py").exists()
-            ]
-        else:
-            pairs += [(path, p) for p in find_packages(path)]
-    return sorted(set(pairs))
-
-
 def collect(
-    paths: list[Path], root: Path, exclude: tuple[str, ...] = (), options: Any = None
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...] = (),
+    options: Any = None,
+    *,
+    use_cache: bool = True,
 ) -> Fragment:
-    opts = options if isinstance(options, Options) else Options()
+    """Modules and their imports, with the config's options (`PythonSource`) or this
+    module's own (`Options`, as the tests and benchmarks give them)."""
+    if isinstance(options, PythonSource):
+        if options.collector == "pydeps":
+            from depguard.sources import pydeps
+
+            return pydeps.run_pydeps(paths, root, exclude, options)
+        options = Options(
+            packages=tuple(options.packages),
+            include_external=options.include_external,
+            namespace_packages=options.namespace_packages,
+            max_file_size=options.max_file_size,
+            use_cache=use_cache,
+        )
+    opts = options if isinstance(options, Options) else Options(use_cache=use_cache)
     fragment = Fragment(SOURCE)
     modules: dict[str, Module] = {}
-    for package_root, package in plan(paths, opts):
+    for package_root, package in plan(paths, opts.packages):
         for module in find_modules(package_root, package, root, exclude, opts.namespace_packages):
             if module.link and (outside := outside_link(module.path, root)) is not None:
                 fragment.diagnostics.append(outside)

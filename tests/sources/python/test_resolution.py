@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from depguard.sources.python.source import Options, collect, discover
+from depguard.sources.discovery import python_roots as discover
+from depguard.sources.python.source import Options, collect
 
 Write = Callable[[str, str], Path]
 
