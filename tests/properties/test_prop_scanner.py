@@ -9,6 +9,10 @@ and `if typing.TYPE_CHECKING:` blocks, their `elif` and `else` branches, in
 inside strings, docstrings and comments, where it must not be found. The reference is
 the `ast` walk of the corpus test (`tests/ast_imports.py`), so both compute the same
 facts: (line, module, names, level, typing_only, deferred) per imported module.
+
+Other generated modules hold PEP 701 f-strings (Python 3.12+) around and between import
+statements; their reference is the same walk over the `ast` of a 3.12+ interpreter, run
+in a subprocess for a batch of modules at once (`tests/newer_ast.py`).
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from collections.abc import Callable
 import pytest
 from ast_imports import Entry, from_ast
 from conftest import deadline
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from newer_ast import newer_entries, newer_python
 
+from depguard.sources.python import fstrings, scanner
 from depguard.sources.python.scanner import _Scanner, scan
 
 # examples per property (reported by the test run's summary; keep the folder fast)
@@ -382,3 +388,194 @@ def test_the_fast_statement_parse_agrees_with_the_general_one(text: str, after: 
     fast = scanner._plain_statement(start, at)
     if fast is not None:
         assert fast == scanner._any_statement(start, at), source
+
+
+# ---------------------------------------------------------------- PEP 701 f-strings
+#
+# Python 3.12 reads the replacement fields of f-strings as code: strings of the f-string's
+# own quote, triple-quoted strings, nested f-strings, backslashes, comments and newlines
+# may all stand there. Generated f-strings hold all of those (and import statements as
+# text) around and between import statements; the reference is the `ast` of a 3.12+
+# interpreter, asked for a whole batch of modules in one subprocess.
+
+NEWER_PYTHON = newer_python()
+PEP_701_BATCHES = 10  # hypothesis examples, each a batch of modules for one subprocess
+PEP_701_BATCH_SIZE = 8
+EXAMPLES_PEP_701_REWRITE = 60
+EXAMPLES_PEP_701_PROOF = 200
+
+F_PREFIXES = ["f", "F", "rf", "fR", "Rf", "FR", "f", "f"]
+HIDDEN_TEXT = ["import hidden", "from hidden import x", "import a.b as c", ";import no"]
+
+
+def other_quote(quote: str) -> str:
+    return "'" if quote[0] == '"' else '"'
+
+
+@st.composite
+def literal_part(draw: st.DrawFn, quote: str) -> str:
+    """Text between fields: words, import statements, `{{` and `}}`, escapes, quotes of
+    the other kind (and lone ones of its own in a triple-quoted f-string), newlines in a
+    triple-quoted one."""
+    own = quote[0]
+    pieces = [" text ", *HIDDEN_TEXT, "{{", "}}", "{{x}}", "\\n", "\\\\", "\\" + own]
+    pieces += [other_quote(quote), "\\N{BULLET}", "\\{x}"]
+    if len(quote) == 3:
+        pieces += ["\n", "\nimport hidden\n", own + "q", own * 2 + "q", "#"]
+    return "".join(draw(st.lists(st.sampled_from(pieces), max_size=3)))
+
+
+@st.composite
+def field_expression(draw: st.DrawFn, quote: str, depth: int) -> str:
+    """Code in a replacement field of an f-string delimited by `quote`."""
+    own, other = quote[0], other_quote(quote)
+    kinds = ["name", "same", "other", "triple", "backslash", "lines", "dict", "lambda"]
+    kinds += ["if", "nested", "nested"] if depth < 2 else ["if"]
+    kind = draw(st.sampled_from(kinds))
+    if kind == "name":
+        return draw(st.sampled_from(["x", "d.e", "x[0]", "f(x, y)", "x[1:2]", "-x"]))
+    if kind in ("same", "other"):  # PEP 701 allows the f-string's own quote
+        q = own if kind == "same" else other
+        return f"d[{q}{draw(st.sampled_from(['k', 'import x', '}', '{', '#']))}{q}]"
+    if kind == "triple":
+        triple = draw(st.sampled_from(['"""', "'''"]))
+        return f"{triple}\n{draw(st.sampled_from(HIDDEN_TEXT))}\n{triple}"
+    if kind == "backslash":
+        q = draw(st.sampled_from([own, other]))
+        return f"{q}\\n{q}.join(a)"
+    if kind == "lines":
+        return draw(st.sampled_from(["(a +\n b)", "a\n", "[\n1,\n2]", "a\\\n+ b"]))
+    if kind == "dict":  # a field opening with `{` needs a space
+        return f" {{{own}k{own}: 1}}[{own}k{own}] "
+    if kind == "lambda":
+        return "(lambda: 1)()"
+    if kind == "if":
+        return f"{own}a{own} if x else {other}b{other}"
+    return draw(f_string(depth + 1))
+
+
+@st.composite
+def field(draw: st.DrawFn, quote: str, depth: int) -> str:
+    """`{expression=!r:spec}`, each part but the expression optional; or a field whose
+    expression ends with a comment (then a newline)."""
+    expression = draw(field_expression(quote, depth))
+    if draw(st.integers(0, 5)) == 0:
+        comment = draw(st.sampled_from(["", " import hidden", " }", " " + quote, " '''"]))
+        return "{" + expression + "  #" + comment + "\n}"
+    debug = "=" if draw(st.integers(0, 4)) == 0 else ""
+    conversion = draw(st.sampled_from(["", "", "", "!r", "!s", "!a"]))
+    own = quote[0]
+    specs = ["", "", "", ":>10", ":#x", ":.2f", ":{w}", ":{w}.{p}", ":{x!r}"]
+    specs += [":" + other_quote(quote) + "^9"]  # a fill character
+    specs += [":{" + own + "x" + own + "}", ":{'\\n'}"]
+    return "{" + expression + debug + conversion + draw(st.sampled_from(specs)) + "}"
+
+
+@st.composite
+def f_string(draw: st.DrawFn, depth: int = 0) -> str:
+    quote = draw(st.sampled_from(['"', "'", '"""', "'''"]))
+    body = draw(literal_part(quote))
+    for _ in range(draw(st.integers(1, 3))):
+        body += draw(field(quote, depth)) + draw(literal_part(quote))
+    return draw(st.sampled_from(F_PREFIXES)) + quote + body + quote
+
+
+@st.composite
+def f_string_statement(draw: st.DrawFn) -> str:
+    """An f-string in one of a few places, maybe followed by `; import` on its last line."""
+    shape = draw(st.sampled_from(["assign", "call", "concat", "paren", "if"]))
+    text = draw(f_string())
+    if shape == "call":
+        text = f"print({text}, {draw(f_string())})"
+    elif shape == "concat":  # no space: two strings, the first maybe a prefix's letter
+        before = draw(st.sampled_from(['"a"', "'f'", '"t"', "'''f'''", '"""F"""', "r'f'"]))
+        text = f"x = {before}{text}"
+    elif shape == "paren":
+        text = f"x = (\n    {text}\n    {draw(f_string())})"
+    elif shape == "if":
+        return f"if {text}: import in_if"
+    else:
+        text = "x = " + text
+    if draw(st.booleans()):
+        text += "; " + draw(IMPORT)
+    return text
+
+
+@st.composite
+def pep_701_unit(draw: st.DrawFn, indent: str, depth: int) -> str:
+    """An import, an f-string statement, or a block holding a few of them."""
+    kinds = ["import", "fstring", "fstring"] + (["block"] if depth < 2 else [])
+    kind = draw(st.sampled_from(kinds))
+    if kind == "import":
+        return indent + draw(IMPORT)
+    if kind == "fstring":
+        return indent + draw(f_string_statement())
+    header = draw(st.sampled_from(["def g():", "if TYPE_CHECKING:", "class C:", "if x:"]))
+    inner = indent + "    "
+    units = draw(st.lists(pep_701_unit(inner, depth + 1), min_size=1, max_size=3))
+    return indent + header + "\n" + "\n".join(units)
+
+
+@st.composite
+def pep_701_module(draw: st.DrawFn) -> str:
+    return "\n".join(draw(st.lists(pep_701_unit("", 0), min_size=2, max_size=4))) + "\n"
+
+
+BRIEF_EXAMPLE = "x = f\"{'''\nimport pkg.c\n'''}\"\nimport pkg.b\n"
+
+
+@pytest.mark.skipif(NEWER_PYTHON is None, reason="no Python 3.12+ interpreter found")
+@settings(
+    max_examples=PEP_701_BATCHES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=True,  # the same batches every run: a CI gate must not flake
+)
+@given(st.lists(pep_701_module(), min_size=PEP_701_BATCH_SIZE, max_size=PEP_701_BATCH_SIZE))
+@example([BRIEF_EXAMPLE] * PEP_701_BATCH_SIZE)
+def test_the_scanner_agrees_with_the_ast_of_python_3_12_on_pep_701_f_strings(
+    sources: list[str],
+) -> None:
+    assert NEWER_PYTHON is not None
+    references = newer_entries(NEWER_PYTHON, list(sources))
+    valid = 0
+    for source, reference in zip(sources, references, strict=True):
+        if reference is None:  # a syntax error there: the generator is not exact
+            continue
+        valid += 1
+        assert sorted(from_scanner(source.encode())) == sorted(reference), source
+    # most generated modules are valid, so the property is not true vacuously
+    assert valid >= 0.5 * len(sources), f"only {valid} of {len(sources)} modules are valid"
+
+
+@settings(max_examples=EXAMPLES_PEP_701_PROOF, deadline=None)
+@given(f_string())
+def test_an_f_string_taken_as_read_alike_ends_where_the_pre_3_12_rules_end_it(
+    literal: str,
+) -> None:
+    """The cheap proof (a regular expression over the body) against the PEP 701 lexer,
+    no interpreter needed: where the proof holds, both end the f-string at one place."""
+    text = "x = " + literal + "\n"
+    quote = text.index(literal[-1])  # the prefix is at most two letters
+    if fstrings._diverges_at(text, quote):
+        return
+    opening = fstrings._opening(text, quote)
+    assert opening is not None
+    pep_701_end = fstrings._fstring_end(text, quote, opening)
+    assert _Scanner(text, exact=True)._string_end(quote) == pep_701_end == len(text) - 1
+
+
+@settings(max_examples=EXAMPLES_PEP_701_REWRITE, deadline=None)
+@given(pep_701_module())
+@example(BRIEF_EXAMPLE)
+def test_a_scan_left_unrewritten_is_the_scan_of_the_rewritten_text(source: str) -> None:
+    """Where the scan finds no f-string that PEP 701 reads otherwise, reading the text
+    with every f-string neutralized changes nothing; the rewrite keeps every line."""
+    rewritten = fstrings.neutralize(source)
+    assert rewritten.count("\n") == source.count("\n")
+    exact = _Scanner(rewritten, exact=True).run()
+    try:
+        plain = _Scanner(source).run()
+    except scanner._Diverges:
+        return
+    assert plain == exact, source

@@ -433,6 +433,199 @@ def test_pep_701_f_string_with_nested_quotes() -> None:
     assert rows(source) == [(2, "yes", (), 0, False, False, "import yes")]
 
 
+Imported = tuple[str, int, bool, bool]
+
+
+def imported(source: str) -> list[Imported]:
+    """(module, line, typing_only, deferred) for each imported module."""
+    return [(s.module, s.line, s.typing_only, s.deferred) for s in scan(dedent(source).encode())]
+
+
+# PEP 701 (Python 3.12+): a replacement field is code. In each source the pre-3.12 rules
+# miss where a string ends and misread the lines after it (every case failed before the
+# scanner knew PEP 701); `ast` of Python 3.12 and 3.13 gives the expected imports.
+PEP_701: dict[str, tuple[str, list[Imported]]] = {
+    "triple_quoted_string_in_a_field": (
+        """\
+        x = f"{'''
+        import pkg.c
+        '''}"
+        import pkg.b
+        """,
+        [("pkg.b", 4, False, False)],
+    ),
+    "same_quote_nesting": (
+        """\
+        s = f"{"a"}{"'''"}"
+        import a
+        # '''
+        """,
+        [("a", 2, False, False)],
+    ),
+    "nested_f_strings": (
+        """\
+        s = f"{f'{x}'}{f'{"'''"}'}"
+        import a
+        # '''
+        """,
+        [("a", 2, False, False)],
+    ),
+    "format_spec_with_a_nested_field": (
+        """\
+        s = f"{x:{w}}{x:{"'''"}}"
+        import a
+        # '''
+        """,
+        [("a", 2, False, False)],
+    ),
+    "conversion_and_format_spec": (
+        """\
+        s = f"{x!r:>10}{y!s:{"'''"}}"
+        import a
+        # '''
+        """,
+        [("a", 2, False, False)],
+    ),
+    "backslash_in_a_field": (
+        """\
+        s = f"{'\\n'.join(a)}{'\\n'.join(["'''"])}"
+        import a
+        # '''
+        """,
+        [("a", 2, False, False)],
+    ),
+    "comment_in_a_multi_line_field_of_a_triple_quoted_f_string": (
+        '''\
+        x = f"""{
+            a  # """
+        }"""
+        import a
+        # """
+        ''',
+        [("a", 4, False, False)],
+    ),
+    "newline_in_a_field_of_a_single_quoted_f_string": (
+        """\
+        x = f"{a
+        }'''"
+        import evil
+        y = 1  # '''
+        """,
+        [("evil", 3, False, False)],
+    ),
+    "f_string_right_after_a_triple_quoted_string": (
+        '''\
+        s = """x
+        """f"{"\'\'\'"}"
+        import a
+        # \'\'\'
+        ''',
+        [("a", 3, False, False)],
+    ),
+    "newline_ending_a_format_spec": (
+        """\
+        x = f"{y:>10
+        }'''"
+        import evil
+        # '''
+        """,
+        [("evil", 3, False, False)],
+    ),
+    "multi_line_fields_before_deferred_and_typing_only_imports": (
+        """\
+        def f():
+            x = f"{a +
+        b}"
+            import y
+        if TYPE_CHECKING:
+            z = f"{a # "
+        }"
+            from m import n
+        """,
+        [("y", 4, False, True), ("m", 8, True, False)],
+    ),
+    "continued_string_in_a_field": (
+        """\
+        x = f"{"a\\
+        ;import hidden;\\
+        "}"; import real
+        """,
+        [("real", 3, False, False)],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PEP_701))
+def test_pep_701_f_strings_are_read_exactly(name: str) -> None:
+    source, expected = PEP_701[name]
+    assert imported(source) == expected
+
+
+@pytest.mark.parametrize("prefix", ["f", "F", "rf", "Rf", "fR", "FR", "rF", "t", "T", "tr", "Rt"])
+def test_every_f_and_t_string_prefix_reads_fields_as_code(prefix: str) -> None:
+    """t-strings (Python 3.14) have the syntax of f-strings."""
+    source = f"""\
+        s = {prefix}"\\d{{"'''"}}"
+        import a
+        # '''
+        """
+    assert imported(source) == [("a", 2, False, False)]
+
+
+def test_a_double_brace_after_a_field_nested_in_a_format_spec_is_a_literal_brace() -> None:
+    """As CPython 3.13 reads it (3.12.1 opens another field there, and rejects this)."""
+    source = """\
+        s = f"{"a"}{y:{w}{{}'''"
+        import a
+        # '''
+        """
+    assert imported(source) == [("a", 2, False, False)]
+
+
+def test_a_keyword_just_before_a_quote_is_no_string_prefix() -> None:
+    """`if"x"` is `if "x"`: were its `f` taken for a prefix, `{` would open a field."""
+    source = """\
+        if"{":
+            import a
+        elif"{x}{'''":
+            import b
+        else:
+            from c import d
+        """
+    assert imported(source) == [
+        ("a", 2, False, False),
+        ("b", 4, False, False),
+        ("c", 6, False, False),
+    ]
+
+
+def test_f_strings_read_alike_both_ways_are_not_rewritten() -> None:
+    """The usual f-strings keep the plain scan: the rewrite costs a second lexing."""
+    source = """\
+        import a
+        x = f"{d['k']} {y!r:>{w}} {z:#x} {{}} {', '.join(f'{v}' for v in q[1:])}"
+        y = rf'''{a}\\d
+        {b["c"]}'''
+        d = {"k": f"{v}", 'j': {1, 2}}
+        e = {'f': {"k": 1}}
+        g = {"T": {'a': 2}}
+        def f():
+            import b
+        """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scanner, "neutralize", lambda text: pytest.fail(f"rewritten: {text}"))
+        assert imported(source) == [("a", 1, False, False), ("b", 9, False, True)]
+
+
+def test_deep_unterminated_or_broken_f_strings_never_raise() -> None:
+    deep = 'x = f"{' * 5000 + "1" + '}"' * 5000 + "\nimport a\n"
+    assert imported(deep) == [("a", 2, False, False)]
+    broken = ['f"{', "f'{x", 'f"""{\n', 'f"{x:{', "f'{'''", 'rf"\\{', 'f"\\N{', 'f"{x!', "f'}"]
+    for text in broken:
+        assert isinstance(scan(("{'" + text + "\nimport b\n").encode()), list)
+        assert isinstance(scan((text + "\nimport b\n").encode()), list)
+
+
 def test_invalid_code_gives_a_best_effort_and_never_raises() -> None:
     assert rows("import\nfrom import x\nimport a,\nfrom a import (b\nimport 1x\n") == []
     assert rows("'''\nimport a\n") == []  # an unterminated string hides the rest
