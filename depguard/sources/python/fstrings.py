@@ -185,8 +185,14 @@ def _closes_a_letter_string(text: str, at: int) -> bool:
     opening -= 1
     if opening < 0 or text[opening] != quote or text.endswith(quote * 3, 0, opening + 1):
         return False
-    begin = _continued(text, text.rfind("\n", 0, opening) + 1, 0)
-    return text.find(quote, begin, opening) < 0
+    # Linear work: a `True` needs the first quote of its kind on the line (one a line and
+    # kind), and a `False` ends the check. Continued lines are followed 64 lines back.
+    begin = text.rfind("\n", 0, opening) + 1
+    for _ in range(64):
+        if begin < 2 or text[begin - 2] != "\\":
+            return text.find(quote, begin, opening) < 0
+        begin = text.rfind("\n", 0, begin - 2) + 1
+    return False  # not worth a closer look: no exclusion
 
 
 def _continued(text: str, begin: int, searched: int) -> int:
