@@ -51,10 +51,6 @@ def confine(folders: Iterable[Path] | None) -> None:
     _allowed = None if folders is None else tuple(os.path.realpath(f) for f in folders)
 
 
-def allowed_folders() -> tuple[str, ...] | None:
-    return _allowed
-
-
 def is_inside(path: Path | str, folders: Iterable[str]) -> bool:
     """Whether the real path of `path` (links followed) is one of `folders` or under one."""
     real = os.path.realpath(path)

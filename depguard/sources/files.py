@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from pathlib import Path
 
+from depguard.fsutil import is_inside, kind_of
 from depguard.model import Diagnostic
 
 # The folders listed so far in this run (None: outside a run, nothing is kept).
@@ -69,25 +70,23 @@ def relative(path: Path, root: Path) -> str:
 def outside_link(path: Path | str, root: Path) -> Diagnostic | None:
     """A link found while walking that leads out of the project root is not followed: a
     stranger's repository could otherwise put any file of the build machine in a report.
-    Naming the target in the config reads it."""
+    Only the command line can widen what is read (`--allow-read`)."""
     if not os.path.islink(path):
         return None
     target = os.path.realpath(path)
-    top = os.path.realpath(root)
-    if target == top or target.startswith(top.rstrip(os.sep) + os.sep):
+    if is_inside(target, [os.path.realpath(root)]):
         return None
     return Diagnostic(
         relative(Path(path), root),
         0,
         f"a link to {target}, outside the project root: not followed "
-        "(name the target in the config to read it, or exclude the link)",
+        "(exclude the link, or name its target as a source and allow it with --allow-read)",
     )
 
 
 def special_file(path: Path | str, root: Path) -> Diagnostic | None:
     """A file found while walking that is not a regular file is not read: opening a named
-    pipe waits for a writer forever, and a device may never end. Naming it in the config
-    reads it (a pipe from a command, say)."""
+    pipe waits for a writer forever, and a device may never end."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -105,10 +104,7 @@ def not_regular(shown: str, mode: int) -> Diagnostic | None:
     """The diagnostic for a file of this mode that is neither a regular file nor a folder."""
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    kind = (
-        "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-    )
-    return Diagnostic(shown, 0, f"{kind}, not a regular file: not read")
+    return Diagnostic(shown, 0, f"{kind_of(mode)}, not a regular file: not read")
 
 
 def is_excluded(shown: str, exclude: Iterable[str]) -> bool:
