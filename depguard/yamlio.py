@@ -7,6 +7,7 @@ bombs refused before anything walks them, and `file:line` on every error.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -290,3 +291,89 @@ def line_of(data: Any, path: tuple[Any, ...]) -> int:
         else:
             break
     return line
+
+
+def load_json(text: str, file: str) -> Any:
+    """A JSON document whose mappings and lists know their lines, as YAML's do.
+
+    `json.loads` checks the text first (its messages and lines are the errors);
+    the valid text is then read once more by the pure-Python scanner with hooks that
+    note where each object, key and item starts.
+    """
+    import json
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise YamlError(file, exc.lineno, f"not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
+        raise YamlError(file, 1, f"not valid JSON: {exc}") from None
+    try:
+        return _LocatedJson(text).decode(text)
+    except RecursionError:
+        raise YamlError(file, 1, "not valid JSON: nested too deeply") from None
+
+
+class _LocatedJson:
+    """The scanner of `json` with object and array parsers that record lines."""
+
+    def __init__(self, text: str) -> None:
+        import json
+        import json.decoder
+        import json.scanner
+
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self._string: Any = getattr(json.decoder, "scanstring")  # noqa: B009 - not in the stubs
+        decoder: Any = json.JSONDecoder()  # its hooks are not in the type stubs
+        decoder.parse_object = self._object
+        decoder.parse_array = self._array
+        scanner: Any = json.scanner
+        decoder.scan_once = scanner.py_make_scanner(decoder)
+        self.decoder = decoder
+
+    def decode(self, text: str) -> Any:
+        return self.decoder.decode(text)
+
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_left(self.newlines, offset) + 1
+
+    def _object(
+        self, s_and_end: tuple[str, int], strict: bool, scan_once: Any, *_: Any
+    ) -> tuple[LineDict, int]:
+        text, end = s_and_end
+        data = LineDict()
+        data.line = self._line(end - 1)
+        data.key_lines = {}
+        end = _skip_json_space(text, end)
+        while text[end] != "}":
+            key_line = self._line(end)
+            key, end = self._string(text, end + 1, strict)
+            value, end = scan_once(text, _skip_json_space(text, _skip_json_space(text, end) + 1))
+            data[key] = value
+            data.key_lines[key] = key_line  # a repeated key: the last wins, as in json
+            end = _skip_json_space(text, end)
+            if text[end] == ",":
+                end = _skip_json_space(text, end + 1)
+        return data, end + 1
+
+    def _array(self, s_and_end: tuple[str, int], scan_once: Any) -> tuple[LineList, int]:
+        text, end = s_and_end
+        data = LineList()
+        data.line = self._line(end - 1)
+        data.item_lines = []
+        end = _skip_json_space(text, end)
+        while text[end] != "]":
+            data.item_lines.append(self._line(end))
+            value, end = scan_once(text, end)
+            data.append(value)
+            end = _skip_json_space(text, end)
+            if text[end] == ",":
+                end = _skip_json_space(text, end + 1)
+        return data, end + 1
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_json_space(text: str, position: int) -> int:
+    return _JSON_SPACE.match(text, position).end()  # type: ignore[union-attr] # `*` always matches

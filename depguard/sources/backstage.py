@@ -1,72 +1,8 @@
 """Backstage software catalog files: components, resources and the APIs between them.
 
-`collect` reads `catalog-info.yaml` files (any number of YAML documents each, separated
-by `---`) and writes one node per Component and Resource and one edge per dependency the
-catalog states, each with the `file:line` of the exact list item that states it.
-
-Entities
-- `Component` -> node `service:<name>`; `Resource` -> node `resource:<name>`.
-- `API` is not a node: it is the join point between the components that provide it and
-  the components that consume it.
-- `System`, `Domain`, `Group`, `User`, `Location`, `Template` and kinds depguard does not
-  know (custom kinds) are skipped and counted per kind (`BackstageSummary.skipped`).
-  Location targets are not followed: name the files or folders in the config.
-- `apiVersion` is not checked: any version, or none, is fine.
-
-Edges (all kind `runtime`, strength `hard`, source `backstage`)
-- `spec.dependsOn: [resource:orders-db]` -> this -> target, text
-  `dependsOn resource:orders-db`.
-- `spec.dependencyOf: [component:checkout]` is the REVERSE edge: checkout -> this, text
-  `dependencyOf component:checkout` (the line is where it is written, in this entity).
-- `spec.consumesApis: [payments-api]` joined with every component whose
-  `spec.providesApis` lists the same API: consumer -> provider, with two evidence items,
-  the `consumesApis payments-api` item and the provider's `providesApis payments-api`
-  item. The join is on the reference alone: an `API` entity need not be in the input.
-  An API that no component in the input provides gives no edge; the consuming item is
-  listed in `BackstageSummary.unresolved_apis`. A component consuming an API it provides
-  itself gives no self-edge (it is not a dependency on anything else).
-- Edges between the same two nodes merge into one edge with all their evidence (a
-  `dependsOn` and the matching `dependencyOf` on the other side, say).
-- `dependsOn` naming itself is kept: the catalog states a self-loop, and sources never
-  decide what is wrong.
-
-Entity references: `[<kind>:][<namespace>/]<name>`, parsed as Backstage's
-`parseEntityRef` parses them (a `/` before the first `:` means there is no kind).
-- Kinds are case-insensitive; names and namespaces are matched case-insensitively too,
-  as the Backstage catalog enforces uniqueness (the node keeps the spelling of the
-  entity's `metadata.name`, or of the first reference when the entity is not in the
-  input).
-- Default kind per field: `consumesApis`/`providesApis` -> `api`, `spec.system` ->
-  `system`, `spec.owner` -> `group`. `dependsOn`/`dependencyOf` have no default kind in
-  Backstage (`component:x` or `resource:y` is required); a bare name is accepted as a
-  component, or as a resource when the input holds a Resource of that name and no
-  Component. A reference to another kind there (`system:x`, `api:y`) has no node to
-  point at: no edge, listed in `BackstageSummary.ignored_refs`.
-- Default namespace: the namespace of the entity holding the reference (as Backstage
-  does), which is `default` when `metadata.namespace` is not written.
-- Node names: names are unique per kind and namespace, so the node name is the bare
-  name unless the same name (for the same node kind) occurs in several namespaces in
-  the input, references included; then every one of them is `<namespace>/<name>`.
-- An entity defined twice (same kind, namespace and name) is a diagnostic; the first
-  definition is kept.
-
-Labels (for `label:KEY=VALUE` selectors in the rules; `node.layer` stays None, layers
-come from the rules): `metadata.labels` as written, plus `backstage.io/system`,
-`backstage.io/owner` (as Backstage's `humanizeEntityRef` shows them: the kind omitted
-when it is the field's default, the namespace when it is `default`),
-`backstage.io/lifecycle`, `backstage.io/type`, and `backstage.io/tags` holding the
-sorted tags joined by commas (select one with `label:backstage.io/tags=*pci*`). The
-`backstage.io/*` labels read from `spec` win over a `metadata.labels` entry of the same
-key. Example: `{name: payments, match: ["label:backstage.io/system=payments"]}`.
-
-Files: a file named in the config is read whatever its name; a folder means the
-`catalog-info.yaml` / `catalog-info.yml` files under it at any depth (skipping hidden
-folders and `node_modules`), so OpenAPI documents beside them are not read as entities.
-
-Bad input never raises: malformed YAML (the whole file is skipped), a document that is
-not a mapping, a missing `kind` or `metadata.name`, a field of the wrong type or a
-malformed reference are each `Diagnostic(file, line, "<Kind> <name>: <breadcrumb>:
-message")` (`document N` when the entity has no name yet) and the rest is still read.
+What is read and why is user documentation: docs/sources/backstage.md. Each document is
+walked with `located.Located`; entities are collected first and resolved at the end
+(`_Catalog.emit`), since a reference may name an entity of a later file.
 """
 
 from __future__ import annotations
@@ -74,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, node_id
 from depguard.sources import discovery
 from depguard.sources.files import is_excluded, relative
+from depguard.sources.located import Document, Located
 
 SOURCE = "backstage"
 DEFAULT_NAMESPACE = "default"
@@ -195,84 +131,74 @@ def _catalog_files(
 
 # ---------------------------------------------------------------- one YAML document
 
+Entry = Located[Document]
 
-class _Doc:
-    """One document of a catalog file: typed reads that report `file:line: crumb: msg`."""
 
-    def __init__(self, data: Any, shown: str, start: int, problems: list[Diagnostic]) -> None:
-        self.data = data
-        self.shown = shown
-        self.start = start
-        self.problems = problems
-        self.label = ""
-
-    def line(self, path: tuple[Any, ...]) -> int:
-        return yamlio.line_of(self.data, path) or self.start
-
-    def get(self, path: tuple[Any, ...]) -> Any:
-        node = self.data
-        for part in path:
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        return node
-
-    def problem(self, path: tuple[Any, ...], message: str) -> None:
-        text = f"{self.label}: {validation.breadcrumb(path)}: {message}"
-        self.problems.append(Diagnostic(self.shown, self.line(path), text))
-
-    def wrong(self, path: tuple[Any, ...], expected: str, value: Any) -> None:
-        self.problem(path, f"expected {expected}, got {validation.show(value)}")
-
-    def mapping(self, key: str) -> None:
-        """`metadata` and `spec` must be mappings when written."""
-        value = self.get((key,))
-        if value is not None and not isinstance(value, dict):
-            self.wrong((key,), "a mapping", value)
-
-    def text(self, path: tuple[Any, ...], required: bool = False) -> str | None:
-        value = self.get(path)
-        if value is None:
-            parent = self.get(path[:-1])
-            if required and (parent is None or isinstance(parent, dict)):
-                self.problem(path, "missing required key")
-            return None
-        if isinstance(value, str) and value.strip():
-            return value
-        self.wrong(path, "a non-empty string", value)
+def _text(at: Entry | None) -> str | None:
+    """A non-empty string; None when absent, and a problem when it is something else."""
+    if at is None:
         return None
+    if isinstance(at.value, str) and at.value.strip():
+        return at.value
+    at.wrong("a non-empty string")
+    return None
 
-    def strings(self, path: tuple[Any, ...], plural: str, one: str) -> list[tuple[str, int, int]]:
-        """(item, index, line) of a list of strings (`plural`, each `one`); a wrong item
-        is reported, the rest kept."""
-        value = self.get(path)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.wrong(path, f"a list of {plural}", value)
-            return []
-        items: list[tuple[str, int, int]] = []
-        for index, item in enumerate(value):
-            if isinstance(item, str) and item:
-                items.append((item, index, self.line((*path, index))))
-            else:
-                self.wrong((*path, index), one, item)
-        return items
 
-    def refs(
-        self, key: str, default_kind: str | None, namespace: str
-    ) -> list[tuple[EntityRef, Evidence]]:
-        """The references of `spec.<key>`, each with the evidence of its item."""
-        found: list[tuple[EntityRef, Evidence]] = []
-        items = self.strings(("spec", key), "entity references", "an entity reference")
-        for written, index, line in items:
-            try:
-                ref = parse_ref(written, default_kind, namespace)
-            except ValueError as exc:
-                self.problem(("spec", key, index), str(exc))
-                continue
-            found.append((ref, Evidence(self.shown, line, f"{key} {written}", SOURCE)))
-        return found
+def _mapping(top: Entry, key: str) -> None:
+    """`metadata` and `spec` must be mappings when written."""
+    if (part := top.get(key)) is not None:
+        part.mapping()
+
+
+def _required(top: Entry, *keys: str) -> str | None:
+    """The text under nested keys; absent under mappings all the way is a problem."""
+    here = top
+    for key in keys:
+        found = here.get(key)
+        if found is None:
+            if isinstance(here.value, dict):
+                top.doc.problem(here.line, f"{validation.breadcrumb(keys)}: missing required key")
+            return None
+        here = found
+    return _text(here)
+
+
+def _under(top: Entry, *keys: str) -> Entry | None:
+    """The value under nested mappings, None when anything on the way is not there."""
+    here: Entry | None = top
+    for key in keys:
+        here = here.get(key) if here is not None else None
+    return here
+
+
+def _strings(at: Entry | None, plural: str, one: str) -> list[tuple[str, Entry]]:
+    """The items of a list of strings (`plural`, each `one`); a wrong item is reported,
+    the rest kept."""
+    if at is None:
+        return []
+    found: list[tuple[str, Entry]] = []
+    for item in at.items(f"a list of {plural}"):
+        if isinstance(item.value, str) and item.value:
+            found.append((item.value, item))
+        else:
+            item.wrong(one)
+    return found
+
+
+def _refs(
+    top: Entry, key: str, default_kind: str | None, namespace: str
+) -> list[tuple[EntityRef, Evidence]]:
+    """The references of `spec.<key>`, each with the evidence of its item."""
+    found: list[tuple[EntityRef, Evidence]] = []
+    items = _strings(_under(top, "spec", key), "entity references", "an entity reference")
+    for written, item in items:
+        try:
+            ref = parse_ref(written, default_kind, namespace)
+        except ValueError as exc:
+            item.problem(str(exc))
+            continue
+        found.append((ref, Evidence(item.doc.file, item.line, f"{key} {written}", SOURCE)))
+    return found
 
 
 # ---------------------------------------------------------------- the whole catalog
@@ -310,45 +236,45 @@ class _Catalog:
             return
         for index, (data, start) in enumerate(docs, 1):
             if data is not None:  # an empty document (a trailing `---`) is nothing
-                self.read_doc(_Doc(data, shown, start, self.problems), index)
+                self.read_doc(Located(Document(shown, self.problems), data, "", start), index)
 
-    def read_doc(self, doc: _Doc, index: int) -> None:
+    def read_doc(self, top: Entry, index: int) -> None:
+        doc = top.doc
         doc.label = f"document {index}"
-        if not isinstance(doc.data, dict):
-            got = validation.show(doc.data)
-            message = f"{doc.label}: expected an entity (a mapping), got {got}"
-            self.problems.append(Diagnostic(doc.shown, doc.start, message))
+        if not isinstance(top.value, dict):
+            top.wrong("an entity (a mapping)")
             return
-        doc.mapping("metadata")
-        written_kind = doc.text(("kind",), required=True)
-        name = doc.text(("metadata", "name"), required=True)
+        _mapping(top, "metadata")
+        written_kind = _required(top, "kind")
+        name = _required(top, "metadata", "name")
         if written_kind is None or name is None:
             return
         kind = _CANONICAL.get(written_kind.lower(), written_kind)
         doc.label = f"{kind} {name}"
-        doc.mapping("spec")
+        _mapping(top, "spec")
         if kind.lower() not in (*NODE_KINDS, "api"):
             self.summary.count(self.summary.skipped, kind)
             return
         self.summary.count(self.summary.entities, kind)
-        namespace = doc.text(("metadata", "namespace")) or DEFAULT_NAMESPACE
+        namespace = _text(_under(top, "metadata", "namespace")) or DEFAULT_NAMESPACE
         if kind == "API":
             return
-        self._add_entity(doc, kind, namespace, name)
+        self._add_entity(top, kind, namespace, name)
 
-    def _add_entity(self, doc: _Doc, kind: str, namespace: str, name: str) -> None:
+    def _add_entity(self, top: Entry, kind: str, namespace: str, name: str) -> None:
         key = (kind.lower(), namespace.lower(), name.lower())
-        at = Evidence(doc.shown, doc.line(("metadata", "name")), f"{kind} {name}", SOURCE)
+        name_at = _under(top, "metadata", "name") or top
+        at = Evidence(top.doc.file, name_at.line, f"{kind} {name}", SOURCE)
         if key in self.entities:
             first = self.entities[key].at.location()
-            doc.problem(("metadata", "name"), f"defined again (first at {first}); ignored")
+            name_at.problem(f"defined again (first at {first}); ignored")
             return
-        entity = _Entity(key, kind, namespace, name, at, _labels(doc, namespace))
-        entity.depends_on = doc.refs("dependsOn", None, namespace)
-        entity.dependency_of = doc.refs("dependencyOf", None, namespace)
+        entity = _Entity(key, kind, namespace, name, at, _labels(top, namespace))
+        entity.depends_on = _refs(top, "dependsOn", None, namespace)
+        entity.dependency_of = _refs(top, "dependencyOf", None, namespace)
         if kind == "Component":
-            entity.consumes = doc.refs("consumesApis", "api", namespace)
-            for ref, evidence in doc.refs("providesApis", "api", namespace):
+            entity.consumes = _refs(top, "consumesApis", "api", namespace)
+            for ref, evidence in _refs(top, "providesApis", "api", namespace):
                 if ref.kind != "api":
                     self.summary.ignored_refs.append(evidence)
                 else:
@@ -420,33 +346,35 @@ class _Catalog:
         found.extend(item for item in evidence if item not in found)
 
 
-def _labels(doc: _Doc, namespace: str) -> dict[str, str]:
+def _labels(top: Entry, namespace: str) -> dict[str, str]:
     labels: dict[str, str] = {}
-    raw = doc.get(("metadata", "labels"))
-    if isinstance(raw, dict):
-        for key, value in raw.items():
+    raw = _under(top, "metadata", "labels")
+    if raw is not None and isinstance(raw.value, dict):
+        for key, value in raw.value.items():
+            item = raw.child(key)
             if not isinstance(key, str):
-                doc.wrong(("metadata", "labels", key), "a label name (a string)", key)
+                item.problem(f"expected a label name (a string), got {validation.show(key)}")
             elif not isinstance(value, str):
-                doc.wrong(("metadata", "labels", key), "a string label value", value)
+                item.wrong("a string label value")
             else:
                 labels[key] = value
     elif raw is not None:
-        doc.wrong(("metadata", "labels"), "a mapping of label names to values", raw)
-    tags = sorted({tag for tag, _, _ in doc.strings(("metadata", "tags"), "tags", "a tag")})
+        raw.wrong("a mapping of label names to values")
+    tags = _strings(_under(top, "metadata", "tags"), "tags", "a tag")
     if tags:
-        labels[_LABEL_PREFIX + "tags"] = ",".join(tags)
+        labels[_LABEL_PREFIX + "tags"] = ",".join(sorted({tag for tag, _ in tags}))
     for key, default_kind in (("system", "system"), ("owner", "group")):
-        written = doc.text(("spec", key))
-        if written is not None:
+        at = _under(top, "spec", key)
+        written = _text(at)
+        if at is not None and written is not None:
             try:
                 ref = parse_ref(written, default_kind, namespace)
             except ValueError as exc:
-                doc.problem(("spec", key), str(exc))
+                at.problem(str(exc))
                 continue
             labels[_LABEL_PREFIX + key] = humanize(ref, default_kind)
     for key in ("lifecycle", "type"):
-        written = doc.text(("spec", key))
+        written = _text(_under(top, "spec", key))
         if written is not None:
             labels[_LABEL_PREFIX + key] = written
     return labels

@@ -1,46 +1,12 @@
 """Observed calls: the service dependencies a tracing system derived from its spans.
 
-`collect` reads Jaeger's dependencies JSON (what `GET /api/dependencies?endTs=..&lookback=..`
-returns: `{"data": [{"parent": "frontend", "child": "cart", "callCount": 42}, ...]}`) or
-a bare list of such links (the `data` array alone, which is also Zipkin's
-`/api/v2/dependencies` shape). Each link is an edge `service:<parent> -> service:<child>`,
-kind `observed`, strength `hard`, text `observed 42 calls` (`, 3 errors` when Zipkin's
-`errorCount` is above 0; just `observed` without a `callCount`).
-
-Decisions
-- Lines. JSON parsers give no positions, so after `json.loads` has validated the text
-  the file is walked once more with `json.JSONDecoder.raw_decode`, value by value: the
-  top-level object's members, the `data` array's elements, each element's members. That
-  yields the exact offset of every item and of its `"parent"` key, whatever the layout
-  and whatever strings hold (a `"parent"` inside a service name, escapes, duplicates).
-  The evidence line is the line of the item's `"parent"` key: for pretty-printed JSON
-  that is the line naming the caller, for one-line JSON it is line 1. A duplicated key
-  counts as `json.loads` counts it: the last one wins.
-- Self-calls (parent == child) are dropped and listed in `TracesSummary.self_calls`:
-  Jaeger reports them for spans within one service (in-process spans, a service calling
-  its own replicas), and as edges they would be self-loops, cycles of one node that say
-  nothing about how services depend on each other.
-- The same link twice (in one file or in several, e.g. two time windows) is one edge
-  with all its evidence.
-- No nodes are written: a trace names a service but does not declare it, so the nodes
-  come from the edges (and from the declaring sources, which keep their `declared_in`).
-- Bad input never raises: unreadable or non-UTF-8 files, invalid JSON
-  (`file:line: not valid JSON: ...` at the parser's line), a Jaeger error response
-  (`"errors": [...]`), a wrong top-level shape and a malformed link (named by its index,
-  `data[3].parent: expected a service name, got 3`; the link is skipped) are diagnostics.
-  Unknown keys (`total`, `limit`, `source`...) are ignored.
-- `discover` finds nothing: a traces file is always named in the config.
-
-Drift: `drift(declared, observed)` compares declared service edges with observed ones;
-`drift_from_edges` splits merged graph edges by the sources of their evidence and
-`render_drift` writes a short plain-text report.
+What is read and why is user documentation: docs/sources/traces.md. The JSON is loaded
+with lines (`yamlio.load_json`) and walked with `located.Located`; `drift` compares the
+declared edges with the observed ones.
 """
 
 from __future__ import annotations
 
-import bisect
-import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,12 +15,14 @@ from typing import Any
 from depguard import validation, yamlio
 from depguard.model import QUIET_KINDS, Diagnostic, Edge, Evidence, Fragment, node_id
 from depguard.sources.files import relative, walk
+from depguard.sources.located import Document, Located
 
 SOURCE = "traces"
 KIND = "observed"
-_WHITESPACE = " \t\n\r"
-_DECODER = json.JSONDecoder()
 _SHAPE = 'Jaeger\'s dependencies JSON: {"data": [{"parent", "child", "callCount"}, ...]}'
+
+
+Entry = Located[Document]
 
 
 @dataclass
@@ -107,56 +75,34 @@ def _read(
     """(parent, child, evidence) of every well-formed link of one file."""
     try:
         text = yamlio.read_text(path, shown)
+        data = yamlio.load_json(text, shown)
     except yamlio.YamlError as exc:
         problems.append(Diagnostic(exc.file, exc.line, exc.message))
-        return
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.append(Diagnostic(shown, exc.lineno, f"not valid JSON: {exc.msg}"))
-        return
-    except (ValueError, RecursionError) as exc:  # huge integers, absurd nesting
-        problems.append(Diagnostic(shown, 1, f"not valid JSON: {exc}"))
         return
     if (lone := yamlio.lone_surrogate(text)) is not None:  # a name no report could print
         problems.append(Diagnostic(shown, *lone))
         return
-    lines = _Lines(text)
-    found = _items(data, text, shown, lines, problems)
-    if found is None:
-        return
-    crumb, items = found
-    for index, (item, position) in enumerate(items):
-        link = _link(item, text, position, f"{crumb}[{index}]", shown, lines, problems)
+    for item in _items(Located(Document(shown, problems), data, "", getattr(data, "line", 1))):
+        link = _link(item)
         if link is not None:
             yield link
 
 
-def _items(
-    data: Any, text: str, shown: str, lines: _Lines, problems: list[Diagnostic]
-) -> tuple[str, list[tuple[Any, int]]] | None:
-    """The links and the offset of each: `data`'s elements, or a bare list's."""
-    start = _skip(text, 0)
+def _items(top: Entry) -> Iterator[Entry]:
+    """The links: the elements of `data`, or of a bare list."""
+    data = top.value
     if isinstance(data, list):
-        return "", list(zip(data, _elements(text, start), strict=True))
-    if not isinstance(data, dict):
-        problems.append(Diagnostic(shown, 1, f"expected {_SHAPE}, got {validation.show(data)}"))
-        return None
-    members = _members(text, start)
-    if isinstance(data.get("data"), list):
-        links = _elements(text, members["data"][1])
-        return "data", list(zip(data["data"], links, strict=True))
-    if data.get("errors"):
-        line = lines.at(members["errors"][0])
-        problems.append(Diagnostic(shown, line, f"Jaeger reported errors: {_errors(data)}"))
+        yield from top.items()
+    elif not isinstance(data, dict):
+        top.wrong(_SHAPE)
+    elif isinstance(data.get("data"), list):
+        yield from top.child("data").items()
+    elif data.get("errors"):
+        top.doc.problem(top.child("errors").line, f"Jaeger reported errors: {_errors(data)}")
     elif "data" in data:
-        got = validation.show(data["data"])
-        line = lines.at(members["data"][0])
-        problems.append(Diagnostic(shown, line, f"data: expected a list of links, got {got}"))
+        top.child("data").wrong("a list of links")
     else:
-        message = f'expected {_SHAPE}, got a mapping without "data"'
-        problems.append(Diagnostic(shown, lines.at(start), message))
-    return None
+        top.problem(f'expected {_SHAPE}, got a mapping without "data"')
 
 
 def _errors(data: dict[str, Any]) -> str:
@@ -164,30 +110,20 @@ def _errors(data: dict[str, Any]) -> str:
     return "; ".join(str(e.get("msg", e)) if isinstance(e, dict) else str(e) for e in errors)
 
 
-def _link(
-    item: Any,
-    text: str,
-    position: int,
-    crumb: str,
-    shown: str,
-    lines: _Lines,
-    problems: list[Diagnostic],
-) -> tuple[str, str, Evidence] | None:
+def _link(item: Entry) -> tuple[str, str, Evidence] | None:
     """(parent, child, evidence) of one link; None (and a diagnostic) when malformed."""
-    if not isinstance(item, dict):
-        got = validation.show(item)
-        message = f'{crumb}: expected a link {{"parent", "child", "callCount"}}, got {got}'
-        problems.append(Diagnostic(shown, lines.at(position), message))
+    if not isinstance(item.value, dict):
+        item.wrong('a link {"parent", "child", "callCount"}')
         return None
-    members = _members(text, position)
-    line = lines.at(members["parent"][0] if "parent" in members else position)
-    wrong = _problems(item)
+    line = item.child("parent").line if "parent" in item.value else item.line
+    wrong = _problems(item.value)
     for key, message in wrong:
-        at = lines.at(members[key][0]) if key in members else line
-        problems.append(Diagnostic(shown, at, f"{crumb}.{key}: {message}"))
+        at = item.child(key).line if key in item.value else line
+        item.doc.problem(at, f"{item.crumb(key)}: {message}")
     if wrong:
         return None
-    return item["parent"], item["child"], Evidence(shown, line, _text(item), SOURCE)
+    value = item.value
+    return value["parent"], value["child"], Evidence(item.doc.file, line, _text(value), SOURCE)
 
 
 def _problems(item: dict[str, Any]) -> list[tuple[str, str]]:
@@ -212,52 +148,6 @@ def _text(item: dict[str, Any]) -> str:
     text = f"observed {calls} call{'' if calls == 1 else 's'}"
     errors = item.get("errorCount", 0)
     return text + (f", {errors} error{'' if errors == 1 else 's'}" if errors else "")
-
-
-# ---------------------------------------------------------------- positions in JSON
-
-
-class _Lines:
-    """Offset -> 1-based line, by bisecting the offsets of the newlines."""
-
-    def __init__(self, text: str) -> None:
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-
-    def at(self, offset: int) -> int:
-        return bisect.bisect_left(self.newlines, offset) + 1
-
-
-def _skip(text: str, position: int) -> int:
-    while position < len(text) and text[position] in _WHITESPACE:
-        position += 1
-    return position
-
-
-def _elements(text: str, position: int) -> Iterator[int]:
-    """Offsets of the elements of the (valid) JSON array starting at `position`."""
-    position = _skip(text, position + 1)
-    while text[position] != "]":
-        yield position
-        _, position = _DECODER.raw_decode(text, position)
-        position = _skip(text, position)
-        if text[position] == ",":
-            position = _skip(text, position + 1)
-
-
-def _members(text: str, position: int) -> dict[str, tuple[int, int]]:
-    """key -> (offset of the key, offset of its value) of the (valid) JSON object at
-    `position`; a repeated key keeps its last occurrence, as `json.loads` does."""
-    members: dict[str, tuple[int, int]] = {}
-    position = _skip(text, position + 1)
-    while text[position] != "}":
-        key, after = _DECODER.raw_decode(text, position)
-        value = _skip(text, _skip(text, after) + 1)  # past the colon
-        members[key] = (position, value)
-        _, position = _DECODER.raw_decode(text, value)
-        position = _skip(text, position)
-        if text[position] == ",":
-            position = _skip(text, position + 1)
-    return members
 
 
 # ---------------------------------------------------------------- drift

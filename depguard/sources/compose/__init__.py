@@ -2,7 +2,7 @@
 
 What is read and why is user documentation: docs/sources/compose.md. Here, one concern
 a module: `project` merges files, `extends` and `include` into `service` records, read
-through the located `cursor` by the `fields` readers; `dotenv` and `interpolation` give
+through each `document` by the `fields` readers; `dotenv` and `interpolation` give
 variables their values; `emit` writes nodes and edges. Bad input is a diagnostic with
 its `file:line`, never an exception. Names tests and other modules use are exported here.
 """

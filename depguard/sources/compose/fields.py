@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from depguard.sources.compose.cursor import FieldAt
+from depguard.sources.compose.document import Field, pin
 from depguard.sources.compose.service import At, DependsOn, EnvFile, Ref, Service, Var
 
 CONDITIONS = ("service_started", "service_healthy", "service_completed_successfully")
@@ -22,8 +22,8 @@ _DEPENDS_ON_KEYS = ("condition", "required", "restart")
 _MODE_FIELDS = ("network_mode", "ipc", "pid")
 
 
-def merge_service(service: Service, body: Any, at: FieldAt) -> None:
-    readers: dict[str, Callable[[Service, FieldAt], None]] = {
+def merge_service(service: Service, body: Any, at: Field) -> None:
+    readers: dict[str, Callable[[Service, Field], None]] = {
         "labels": _labels,
         "profiles": _profiles,
         "environment": _environment,
@@ -41,7 +41,7 @@ def merge_service(service: Service, body: Any, at: FieldAt) -> None:
             read(service, at.child(key))
 
 
-def paths(f: FieldAt, what: str) -> Iterator[str]:
+def paths(f: Field, what: str) -> Iterator[str]:
     """A path, or a list of paths (`include` entries, their `path` and `env_file`)."""
     if isinstance(f.value, str):
         text = f.text()
@@ -54,9 +54,9 @@ def paths(f: FieldAt, what: str) -> Iterator[str]:
         f.wrong(f"a path or a list of {what}")
 
 
-def one_path(f: FieldAt, body: dict[Any, Any]) -> str | None:
+def one_path(f: Field | None) -> str | None:
     """An optional single path (`project_directory`)."""
-    if body.get(f.path[-1]) is None:
+    if f is None:
         return None
     if not isinstance(f.value, str):
         f.wrong("a path")
@@ -64,20 +64,20 @@ def one_path(f: FieldAt, body: dict[Any, Any]) -> str | None:
     return f.text()
 
 
-def _pairs(f: FieldAt, what: str) -> Iterator[tuple[str, str | None, FieldAt]]:
+def _pairs(f: Field, what: str) -> Iterator[tuple[str, str | None, Field]]:
     """(key, value, field) of a `KEY=value` list or a `KEY: value` mapping; a list item
     without `=` or a mapping key without a value gives None."""
     if isinstance(f.value, dict):
-        for item in f.items():
-            key = item.path[-1]
+        for item in f.members():
+            key = item.key
             if not isinstance(key, str):
-                item.reader.problem(item.line, f"{item.where}: a {what} name must be a string")
+                item.doc.problem(item.line, f"{item.where}: a {what} name must be a string")
             elif item.value is None:
                 yield key, None, item
             elif (value := item.text()) is not None:
                 yield key, value, item
     elif isinstance(f.value, list):
-        for item in f.items():
+        for item in f.members():
             entry = item.text()
             if entry is not None:
                 key, eq, value = entry.partition("=")
@@ -86,51 +86,51 @@ def _pairs(f: FieldAt, what: str) -> Iterator[tuple[str, str | None, FieldAt]]:
         f.wrong(f"a list or a mapping of {what}s")
 
 
-def _labels(service: Service, f: FieldAt) -> None:
+def _labels(service: Service, f: Field) -> None:
     for key, value, _ in _pairs(f, "label"):
         service.labels[key] = value or ""
 
 
-def _environment(service: Service, f: FieldAt) -> None:
+def _environment(service: Service, f: Field) -> None:
     for key, value, item in _pairs(f, "variable"):
         # a bare KEY passes the variable through from the project environment (.env)
-        resolved = f.reader.dotenv.values.get(key) if value is None else value
-        service.environment[key] = Var(resolved, item.pin())
+        resolved = f.doc.dotenv.values.get(key) if value is None else value
+        service.environment[key] = Var(resolved, pin(item))
 
 
-def _strings(f: FieldAt, what: str) -> Iterator[tuple[str, FieldAt]]:
+def _strings(f: Field, what: str) -> Iterator[tuple[str, Field]]:
     if not isinstance(f.value, list):
         f.wrong(f"a list of {what}")
         return
-    for item in f.items():
+    for item in f.members():
         text = item.text()
         if text is not None:
             yield text, item
 
 
-def _profiles(service: Service, f: FieldAt) -> None:
+def _profiles(service: Service, f: Field) -> None:
     for profile, _ in _strings(f, "profile names"):
         if profile not in service.profiles:
             service.profiles.append(profile)
 
 
-def _env_files(service: Service, f: FieldAt) -> None:
+def _env_files(service: Service, f: Field) -> None:
     entries = [f] if isinstance(f.value, str) else None
     if entries is None and not isinstance(f.value, list):
         f.wrong("a path or a list of paths")
         return
-    for item in entries or list(f.items()):
+    for item in entries or list(f.members()):
         env_file = _env_file_entry(item)
         if env_file is not None:
             service.env_files.append(env_file)
 
 
-def _env_file_entry(item: FieldAt) -> EnvFile | None:
+def _env_file_entry(item: Field) -> EnvFile | None:
     """`path` or `{path: p, required: false}` (long form, compose 2.24+)."""
     required: bool | None = True
     if isinstance(item.value, dict):
         if "path" not in item.value:
-            item.reader.problem(item.line, f"{item.where}: missing required key 'path'")
+            item.doc.problem(item.line, f"{item.where}: missing required key 'path'")
             return None
         if "required" in item.value:
             required = _boolean(item.child("required"))
@@ -138,22 +138,22 @@ def _env_file_entry(item: FieldAt) -> EnvFile | None:
     path = item.text()
     if path is None or required is None:
         return None
-    return EnvFile(item.reader.directory / path, required, item.pin())
+    return EnvFile(item.doc.directory / path, required, pin(item))
 
 
-def _depends_on(service: Service, f: FieldAt) -> None:
+def _depends_on(service: Service, f: Field) -> None:
     if isinstance(f.value, list):
         for target, item in _strings(f, "service names"):
-            _add_depends_on(service, target, "service_started", True, item.pin(), None)
+            _add_depends_on(service, target, "service_started", True, pin(item), None)
     elif isinstance(f.value, dict):
-        for item in f.items():
+        for item in f.members():
             _long_depends_on(service, item)
     else:
         f.wrong("a list or a mapping of services")
 
 
-def _long_depends_on(service: Service, item: FieldAt) -> None:
-    target, body = str(item.path[-1]), item.value
+def _long_depends_on(service: Service, item: Field) -> None:
+    target, body = str(item.key), item.value
     if body is None:
         body = {}
     if not isinstance(body, dict):
@@ -163,7 +163,7 @@ def _long_depends_on(service: Service, item: FieldAt) -> None:
         if key not in _DEPENDS_ON_KEYS:
             close = difflib.get_close_matches(str(key), _DEPENDS_ON_KEYS, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            item.reader.problem(item.child(key).line, f"{item.where}: unknown key {key!r}{hint}")
+            item.doc.problem(item.child(key).line, f"{item.where}: unknown key {key!r}{hint}")
     condition = "service_started"
     if "condition" in body:
         written = item.child("condition").text()
@@ -177,7 +177,7 @@ def _long_depends_on(service: Service, item: FieldAt) -> None:
     if "restart" in body:
         _boolean(item.child("restart"))
     if required is not None:
-        _add_depends_on(service, target, condition, required, item.pin(), body)
+        _add_depends_on(service, target, condition, required, pin(item), body)
 
 
 def _add_depends_on(
@@ -194,7 +194,7 @@ def _add_depends_on(
     dep.evidence.append(at.evidence(text))
 
 
-def _boolean(f: FieldAt) -> bool | None:
+def _boolean(f: Field) -> bool | None:
     value = f.value
     if isinstance(value, str):  # `required: ${OPTIONAL:-false}` interpolates to text
         value = {"true": True, "false": False}.get((f.text() or "").lower(), value)
@@ -204,41 +204,41 @@ def _boolean(f: FieldAt) -> bool | None:
     return None
 
 
-def _links(service: Service, f: FieldAt) -> None:
+def _links(service: Service, f: Field) -> None:
     for link, item in _strings(f, "services"):
         target, _, alias = link.partition(":")
         if alias:
             service.link_aliases[alias.lower()] = target
-        service.refs.append(Ref(target, "runtime", f"links {link}", item.pin()))
+        service.refs.append(Ref(target, "runtime", f"links {link}", pin(item)))
 
 
-def _volumes_from(service: Service, f: FieldAt) -> None:
+def _volumes_from(service: Service, f: Field) -> None:
     for source, item in _strings(f, "services"):
         target = source.split(":", 1)[0]
         if target != "container":  # container:x is a container outside the project
-            service.refs.append(Ref(target, "startup", f"volumes_from {source}", item.pin()))
+            service.refs.append(Ref(target, "startup", f"volumes_from {source}", pin(item)))
 
 
-def _mode(service: Service, f: FieldAt) -> None:
-    key = str(f.path[-1])
+def _mode(service: Service, f: Field) -> None:
+    key = str(f.key)
     value = f.text()
     if value is None:
         return
     kind, _, target = value.partition(":")
     # a scalar: a later file's value replaces the earlier one, dependency and all
-    ref = Ref(target, "startup", f"{key}: {value}", f.pin()) if kind == "service" else None
+    ref = Ref(target, "startup", f"{key}: {value}", pin(f)) if kind == "service" else None
     service.modes[key] = ref
 
 
-def _hostname(service: Service, f: FieldAt) -> None:
+def _hostname(service: Service, f: Field) -> None:
     service.hostname = f.text() or service.hostname
 
 
-def _container_name(service: Service, f: FieldAt) -> None:
+def _container_name(service: Service, f: Field) -> None:
     service.container_name = f.text() or service.container_name
 
 
-def _networks(service: Service, f: FieldAt) -> None:
+def _networks(service: Service, f: Field) -> None:
     """Network aliases: `networks: {back: {aliases: [database]}}`. A list of network
     names has no aliases."""
     if isinstance(f.value, list):
@@ -246,7 +246,7 @@ def _networks(service: Service, f: FieldAt) -> None:
     if not isinstance(f.value, dict):
         f.wrong("a list or a mapping of networks")
         return
-    for network in f.items():
+    for network in f.members():
         if isinstance(network.value, dict) and network.value.get("aliases") is not None:
             for alias, _ in _strings(network.child("aliases"), "aliases"):
                 service.aliases.append(alias)

@@ -18,7 +18,7 @@ from depguard import validation, yamlio
 from depguard.fsutil import OUTSIDE, outside
 from depguard.model import Diagnostic, Fragment
 from depguard.sources.compose import fields
-from depguard.sources.compose.cursor import FieldAt, Reader
+from depguard.sources.compose.document import ComposeFile, Field
 from depguard.sources.compose.dotenv import read_env_file
 from depguard.sources.compose.service import At, DotEnv, Service
 from depguard.sources.files import is_excluded, relative
@@ -54,7 +54,7 @@ class Project:
         self.chain = chain
         self.outer = outer
         self.env_files = env_files
-        self.includes: list[tuple[Any, Reader, Path]] = []
+        self.includes: list[tuple[Any, ComposeFile, Path]] = []
         # every file included so far, in the whole tree of includes: each is read once
         # (a file two projects include brings the same services again, and includes
         # that fan out must not read a file exponentially often)
@@ -68,7 +68,7 @@ class Project:
             self.dotenv = self._load_dotenv()
         raw = self._document(path, shown)  # None when unreadable: a diagnostic already
         services = self._services_of(raw, shown)
-        reader = Reader(shown, self.directory, self.dotenv, self.out.diagnostics, path.parent)
+        reader = ComposeFile(shown, self.directory, self.dotenv, self.out.diagnostics, path.parent)
         for name, body in services.items():
             self._read_service(name, body, services, reader)
         if isinstance(raw, dict) and raw.get("include") is not None:
@@ -114,22 +114,22 @@ class Project:
     def include(self) -> None:
         """Read the projects that `include` names; their services join this one."""
         for raw, reader, path in self.includes:
-            entries = reader.at(raw, "include", "include")
+            entries = reader.top(raw, "").child("include")
             if not isinstance(entries.value, list):
                 entries.wrong("a list of compose files")
                 continue
             for entry in entries.items():
                 self._include_entry(entry, path)
 
-    def _include_entry(self, entry: FieldAt, including: Path) -> None:
+    def _include_entry(self, entry: Field, including: Path) -> None:
         """One entry: `path` or `{path: one or a list, project_directory, env_file}`."""
         value = entry.value
         if isinstance(value, dict):
             if value.get("path") is None:
-                entry.reader.problem(entry.line, f"{entry.where}: missing required key 'path'")
+                entry.doc.problem(entry.line, f"{entry.where}: missing required key 'path'")
                 return
             paths = list(fields.paths(entry.child("path"), "compose files"))
-            directory = fields.one_path(entry.child("project_directory"), value)
+            directory = fields.one_path(entry.get("project_directory"))
             env_files = (
                 [including.parent / p for p in fields.paths(entry.child("env_file"), "env files")]
                 if value.get("env_file") is not None
@@ -145,11 +145,11 @@ class Project:
                 continue
             resolved = file.resolve()
             if outside(file):
-                entry.reader.problem(entry.line, f"{entry.where}: {shown} is {OUTSIDE}")
+                entry.doc.problem(entry.line, f"{entry.where}: {shown} is {OUTSIDE}")
             elif not file.is_file():
-                entry.reader.problem(entry.line, f"{entry.where}: compose file {shown} not found")
+                entry.doc.problem(entry.line, f"{entry.where}: compose file {shown} not found")
             elif resolved in chain:
-                entry.reader.problem(entry.line, f"{entry.where}: circular include of {shown}")
+                entry.doc.problem(entry.line, f"{entry.where}: circular include of {shown}")
             elif resolved not in self.included:
                 self.included.add(resolved)
                 present.append(file)
@@ -175,7 +175,7 @@ class Project:
                     f"{entry.where}: service {name!r} of {shown} is already defined "
                     f"(compose does not merge included services; the first definition is kept)"
                 )
-                entry.reader.problem(entry.line, message)
+                entry.doc.problem(entry.line, message)
             else:
                 self.services[name] = service
 
@@ -198,7 +198,7 @@ class Project:
             return {}
         return services
 
-    def _read_service(self, name: Any, body: Any, services: Any, reader: Reader) -> None:
+    def _read_service(self, name: Any, body: Any, services: Any, reader: ComposeFile) -> None:
         line = yamlio.line_of(services, (name,)) or 1
         where = f"services.{name}"
         if not isinstance(name, str):
@@ -209,11 +209,11 @@ class Project:
             return
         service = self.services.get(name)
         if service is None:
-            service = Service(name, At(reader.shown, line, where), dotenv=reader.dotenv)
+            service = Service(name, At(reader.file, line, where), dotenv=reader.dotenv)
             self.services[name] = service
-        at = reader.at(body, where)
+        at = reader.top(body, where)
         if body.get("extends") is not None:
-            self._extend(service, at.child("extends"), services, ((reader.shown, name),))
+            self._extend(service, at.child("extends"), services, ((reader.file, name),))
         fields.merge_service(service, body, at)
 
     # ------------------------------------------------------------ extends
@@ -221,15 +221,15 @@ class Project:
     def _extend(
         self,
         service: Service,
-        f: FieldAt,
+        f: Field,
         services: Any,
         seen: tuple[tuple[str, str], ...],
-        top: FieldAt | None = None,
+        top: Field | None = None,
     ) -> None:
         """Merge the base that `f` (an `extends` value) names into `service`, its own
         bases first; `top` is the service's own `extends`, where a chain too long is
         reported."""
-        reader = f.reader
+        reader = f.doc
         value = f.value
         named_file = isinstance(value, dict) and value.get("file") is not None
         if isinstance(value, str):  # the short form: a service of the same file
@@ -256,23 +256,23 @@ class Project:
                 reader.problem(f.line, f"{f.where}: compose file {shown} not found")
                 return
             services = self._services_of(self._document(path, shown), shown)
-            base_reader = Reader(shown, path.parent, reader.dotenv, reader.out, path.parent)
+            base_reader = ComposeFile(shown, path.parent, reader.dotenv, reader.out, path.parent)
         body = services.get(base) if isinstance(services, dict) else None
-        key = (base_reader.shown, base)  # a file (as shown, one name each) and a service
+        key = (base_reader.file, base)  # a file (as shown, one name each) and a service
         if not isinstance(body, dict):
             known = [s for s in services if isinstance(s, str)]
             close = difflib.get_close_matches(base, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            reader.problem(f.line, f"{f.where}: no service {base!r} in {base_reader.shown}{hint}")
+            reader.problem(f.line, f"{f.where}: no service {base!r} in {base_reader.file}{hint}")
             return
         if key in seen:
             reader.problem(f.line, f"{f.where}: circular extends through {base!r}")
             return
         if len(seen) > MAX_EXTENDS:
             top = top or f
-            top.reader.problem(top.line, f"{top.where}: more than {MAX_EXTENDS} bases in a chain")
+            top.doc.problem(top.line, f"{top.where}: more than {MAX_EXTENDS} bases in a chain")
             return
-        at = base_reader.at(body, f"services.{base}")
+        at = base_reader.top(body, f"services.{base}")
         if body.get("extends") is not None:
             self._extend(service, at.child("extends"), services, (*seen, key), top or f)
         fields.merge_service(service, body, at)

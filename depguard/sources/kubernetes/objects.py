@@ -3,7 +3,7 @@
 `Reader.read_stream` parses one piece of a stream at a time (see `read.chunks`) and keeps
 only records (see `records`), never a tree. Kinds it does not use are counted in the
 summary, never reported; a redefinition replaces the earlier one, as `kubectl apply`
-does. Wrong types are reported through the `Cursor` and the rest is still read.
+does. Wrong types are reported through `located.Located` and the rest is still read.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from depguard import validation, yamlio
 from depguard.model import Fragment
-from depguard.sources.kubernetes.cursor import Cursor, Doc
+from depguard.sources.kubernetes.piece import At, Piece, text_at
 from depguard.sources.kubernetes.read import breaks, chunks
 from depguard.sources.kubernetes.records import (
     Arg,
@@ -27,6 +27,7 @@ from depguard.sources.kubernetes.records import (
     Volume,
     Workload,
 )
+from depguard.sources.located import Located
 
 DEFAULT_NAMESPACE = "default"
 _MAX_LIST_DEPTH = 3
@@ -58,10 +59,10 @@ class Reader:
         self.out.files.append(shown)
         offset = 0
         for piece in chunks(text):
-            self._read_piece(Doc(shown, offset, piece, self.out.diagnostics))
+            self._read_piece(Piece(shown, offset, piece, self.out.diagnostics))
             offset += breaks(piece)
 
-    def _read_piece(self, doc: Doc) -> None:
+    def _read_piece(self, doc: Piece) -> None:
         try:
             documents = yamlio.load_all(doc.text, doc.file)
         except yamlio.YamlError as exc:
@@ -70,9 +71,9 @@ class Reader:
         for data, start in documents:
             self.summary.documents += 1
             if data is not None:  # helm renders empty documents for disabled templates
-                self._object(Cursor(doc, data, "", doc.offset + start), 0)
+                self._object(Located(doc, data, "", doc.offset + start), 0)
 
-    def _object(self, at: Cursor, depth: int) -> None:
+    def _object(self, at: At, depth: int) -> None:
         if not isinstance(at.value, dict):
             at.problem(f"expected a Kubernetes object (a mapping), got {validation.show(at.value)}")
             return
@@ -90,7 +91,7 @@ class Reader:
         else:
             self.summary.count(self.summary.skipped_kinds, kind)
 
-    def _list(self, at: Cursor, depth: int) -> None:
+    def _list(self, at: At, depth: int) -> None:
         items = at.child("items")
         if items.value is None:
             return
@@ -101,7 +102,7 @@ class Reader:
             if item.value is not None:
                 self._object(item, depth + 1)
 
-    def _known(self, at: Cursor, meta: Meta) -> None:
+    def _known(self, at: At, meta: Meta) -> None:
         key = (meta.namespace, meta.name)
         if meta.kind == "Service":
             self._keep(self.services, key, _service(at, meta), meta)
@@ -119,7 +120,7 @@ class Reader:
             del table[key]
         table[key] = record
 
-    def _metadata(self, at: Cursor, kind: str) -> Meta | None:
+    def _metadata(self, at: At, kind: str) -> Meta | None:
         meta = at.require("metadata")
         if meta is None or meta.mapping() is None:
             return None
@@ -143,8 +144,8 @@ class Reader:
             kind, name.rstrip("-"), namespace, at.doc.file, name_at.line, labels, at.doc.note
         )
 
-    def _workload(self, at: Cursor, meta: Meta) -> Workload | None:
-        template: Cursor | None = at
+    def _workload(self, at: At, meta: Meta) -> Workload | None:
+        template: At | None = at
         for key in _POD_TEMPLATES[meta.kind]:
             if template is None or template.mapping() is None:
                 return None
@@ -165,7 +166,7 @@ class Reader:
             workload.service_name = _optional_text(at.path("spec", "serviceName"))
         return workload
 
-    def _containers(self, spec: Cursor) -> list[Container]:
+    def _containers(self, spec: At) -> list[Container]:
         found: list[Container] = []
         if spec.require("containers") is None:
             return found
@@ -177,7 +178,7 @@ class Reader:
                     found.append(container)
         return found
 
-    def _container(self, at: Cursor, init: bool) -> Container | None:
+    def _container(self, at: At, init: bool) -> Container | None:
         if at.mapping() is None:
             return None
         name_at = at.require("name")
@@ -190,7 +191,7 @@ class Reader:
             for item in items.items() if items is not None else ():
                 value = item.text()
                 if value is not None:
-                    container.args.append(Arg(key, item.located(value)))
+                    container.args.append(Arg(key, text_at(item, value)))
         env = at.get("env")
         for item in env.items() if env is not None else ():
             variable = self._env_var(item)
@@ -203,7 +204,7 @@ class Reader:
                 container.env_from.append(source)
         return container
 
-    def _env_var(self, at: Cursor) -> EnvVar | None:
+    def _env_var(self, at: At) -> EnvVar | None:
         if at.mapping() is None:
             return None
         name_at = at.require("name")
@@ -213,9 +214,9 @@ class Reader:
         value_at, from_at = at.get("value"), at.get("valueFrom")
         if value_at is not None:
             value = value_at.text()
-            return None if value is None else EnvVar(name, at.line, value_at.located(value))
+            return None if value is None else EnvVar(name, at.line, text_at(value_at, value))
         if from_at is None or from_at.mapping() is None:
-            return EnvVar(name, at.line, at.located(""))  # defined, and empty
+            return EnvVar(name, at.line, text_at(at, ""))  # defined, and empty
         ref = from_at.get("configMapKeyRef")
         if ref is not None:
             config_map, key = _text_of(ref, "name"), _text_of(ref, "key")
@@ -228,7 +229,7 @@ class Reader:
             self.summary.field_refs += 1
         return EnvVar(name, at.line, unknown=True)
 
-    def _env_from(self, at: Cursor) -> EnvFrom | None:
+    def _env_from(self, at: At) -> EnvFrom | None:
         if at.mapping() is None:
             return None
         prefix = _optional_text(at.get("prefix"))
@@ -241,7 +242,7 @@ class Reader:
         return None
 
 
-def _text_of(at: Cursor, key: str) -> str | None:
+def _text_of(at: At, key: str) -> str | None:
     """A required string under `key` of a mapping (reported when missing or wrong)."""
     if at.mapping() is None:
         return None
@@ -249,13 +250,13 @@ def _text_of(at: Cursor, key: str) -> str | None:
     return found.text() if found is not None else None
 
 
-def _optional_text(at: Cursor | None) -> str:
+def _optional_text(at: At | None) -> str:
     if at is None:
         return ""
     return at.text() or ""
 
 
-def _labels(at: Cursor | None) -> dict[str, str]:
+def _labels(at: At | None) -> dict[str, str]:
     """Labels or a selector: strings only, as the API requires (`version: 2` is refused)."""
     labels: dict[str, str] = {}
     for key, item in at.entries() if at is not None else ():
@@ -265,7 +266,7 @@ def _labels(at: Cursor | None) -> dict[str, str]:
     return labels
 
 
-def _volumes(spec: Cursor) -> list[Volume]:
+def _volumes(spec: At) -> list[Volume]:
     """ConfigMaps the pod mounts, directly or through a projected volume."""
     found: list[Volume] = []
     volumes = spec.get("volumes")
@@ -284,7 +285,7 @@ def _volumes(spec: Cursor) -> list[Volume]:
     return found
 
 
-def _volume(name: str, at: Cursor) -> Volume | None:
+def _volume(name: str, at: At) -> Volume | None:
     config_map = _text_of(at, "name")
     if config_map is None:
         return None
@@ -295,7 +296,7 @@ def _volume(name: str, at: Cursor) -> Volume | None:
     return Volume(name, config_map, keys, at.line)
 
 
-def _service(at: Cursor, meta: Meta) -> Service:
+def _service(at: At, meta: Meta) -> Service:
     spec = at.get("spec")
     selector: dict[str, str] = {}
     external: str | None = None
@@ -306,11 +307,11 @@ def _service(at: Cursor, meta: Meta) -> Service:
     return Service(meta.name, meta.namespace, selector, external)
 
 
-def _config_map(at: Cursor, meta: Meta) -> ConfigMap:
+def _config_map(at: At, meta: Meta) -> ConfigMap:
     data: dict[str, Text] = {}
     data_at = at.get("data")
     for key, item in data_at.entries() if data_at is not None else ():
         value = "" if item.value is None else item.text()
         if value is not None:
-            data[key] = item.located(value)
+            data[key] = text_at(item, value)
     return ConfigMap(meta.name, meta.namespace, data)
