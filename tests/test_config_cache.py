@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from depguard import config, config_cache
+from depguard import config_cache
 from depguard.config import Config, ConfigError, load
+from depguard.config import loading as config_load
+from depguard.config import model as config
 from depguard.validation import Model
 
 REPO = Path(__file__).resolve().parent.parent
@@ -117,8 +119,8 @@ def test_an_unchanged_config_is_not_validated_again(
     def refuse(*args: object) -> None:
         raise AssertionError("validated again")
 
-    monkeypatch.setattr(config, "_validate", refuse)
-    monkeypatch.setattr(config, "_read_raw", refuse)
+    monkeypatch.setattr(config_load, "_validate", refuse)
+    monkeypatch.setattr(config_load, "_read_raw", refuse)
     assert load(rich, cached=True) == first
     with pytest.raises(AssertionError, match="validated again"):
         load(rich)  # without the cache nothing is read back
