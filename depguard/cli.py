@@ -119,9 +119,14 @@ def check(args: argparse.Namespace) -> int:
     with _errors(args):
         from depguard import pipeline
 
-        result, _ = pipeline.check(
+        result, _, found = pipeline.check(
             args.path, args.config, args.baseline, not args.no_baseline, not args.no_cache
         )
+        if found is not None:
+            from depguard.sources.files import relative
+
+            shown = relative(found, Path.cwd())
+            _say(f"depguard: using the baseline {shown} (--no-baseline to show every finding)")
         _emit(result, args.format, args.output)
     return result.exit_code(args.fail_on)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from depguard import __version__, analysis, baseline, config, graph
@@ -179,24 +178,21 @@ def check(
     baseline_file: Path | None,
     use_baseline: bool,
     use_cache: bool = True,
-) -> tuple[Result, graph.DependencyGraph]:
+) -> tuple[Result, graph.DependencyGraph, Path | None]:
     """Analyse, then diff against the baseline: the one named or configured, else
     `depguard-baseline.json` at the root when it exists (what `depguard baseline`
-    writes), which is then said on stderr."""
+    writes), which is then returned as well, for the command line to say so."""
     project = config.open_project(path, config_file, use_cache)
     result, dependency_graph = analyse(project, use_cache)
     named = baseline_file is not None or project.config.baseline is not None
     default = project.root / baseline.DEFAULT_NAME
+    found = None
     if use_baseline and not named and os.path.lexists(default):
-        shown = relative(default, Path.cwd())
-        print(
-            f"depguard: using the baseline {shown} (--no-baseline to show every finding)",
-            file=sys.stderr,
-        )
+        found = default
         named = True
     if use_baseline and named:
         known = baseline.load(baseline_path(project, baseline_file))
         baseline.apply(
             result, dependency_graph, known, project.config.cycles.witnesses_per_component
         )
-    return result, dependency_graph
+    return result, dependency_graph, found
