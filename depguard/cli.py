@@ -138,6 +138,13 @@ def _emit(result: Result, format_name: str, output: str | None) -> None:
     color = _color(output)
     width = _width() if color else 100
     write_output(output, report.render(format_name, result, report.Options(color, width)))
+    _tell(result)
+
+
+def _tell(result: Result) -> None:
+    """Notes, then input problems, on stderr: what the report stands on."""
+    for note in result.notes:
+        _say(f"{note.file}:{note.line}: note: {note.message}")
     for diagnostic in result.diagnostics:
         _say(diagnostic)
 
@@ -152,8 +159,7 @@ def baseline(args: argparse.Namespace) -> int:
 
         project = configuration.open_project(args.path, args.config, not args.no_cache)
         result, _ = pipeline.analyse(project, not args.no_cache)
-        for diagnostic in result.diagnostics:
-            _say(diagnostic)
+        _tell(result)
         if result.diagnostics:
             _say("depguard: the analysis is incomplete; the baseline was not written")
             return 2
@@ -242,8 +248,7 @@ def impact(args: argparse.Namespace) -> int:
         answer = blast_radius(graph, _find_node(graph, level, args.node), level)
         render = operations.impact_json if args.format == "json" else operations.impact_text
         write_output(args.output, render(answer, graph, _color(args.output)))
-        for diagnostic in result.diagnostics:
-            _say(diagnostic)
+        _tell(result)
     return exit_code(result.diagnostics, failed=False)
 
 
@@ -259,8 +264,7 @@ def order(args: argparse.Namespace) -> int:
         answer = start_order(graph, _level(None, graph))
         render = operations.order_json if args.format == "json" else operations.order_text
         write_output(args.output, render(answer, graph, _color(args.output)))
-        for diagnostic in result.diagnostics:
-            _say(diagnostic)
+        _tell(result)
     return exit_code(result.diagnostics, failed=bool(answer.cycles))
 
 
@@ -333,8 +337,7 @@ def diagram(args: argparse.Namespace) -> int:
             _write_rendered(
                 chosen_format, dot.render_view(view), output, result, html.render, str(args.path)
             )
-        for diagnostic in result.diagnostics:
-            _say(diagnostic)
+        _tell(result)
     return exit_code(result.diagnostics, failed=False)
 
 

@@ -69,9 +69,12 @@ OUTSIDE = (
 )
 
 
-def read_input(path: Path | str, shown: str, limit: int | None = None) -> bytes:
+def read_input(
+    path: Path | str, shown: str, limit: int | None = None, *, head: bool = False
+) -> bytes:
     """An input file's bytes; InputError unless it is a regular file inside the allowed
-    folders and at most `limit` bytes (MAX_INPUT_BYTES).
+    folders and at most `limit` bytes (MAX_INPUT_BYTES). `head`: the first `limit`
+    bytes of a larger file instead (a look at what a file holds).
 
     It is opened without blocking (opening a named pipe for reading would wait for a
     writer forever) and checked on the open descriptor, so that a link swapped for a
@@ -88,20 +91,20 @@ def read_input(path: Path | str, shown: str, limit: int | None = None) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise InputError(shown, 0, f"{kind_of(info.st_mode)}, not a regular file: not read")
-        if info.st_size > limit:
+        if info.st_size > limit and not head:
             raise InputError(shown, 0, _too_large(info.st_size, limit))
         chunks = []
         size = 0
         while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
             chunks.append(chunk)
             size += len(chunk)
-        if size > limit:  # it grew while being read
+        if size > limit and not head:  # it grew while being read
             raise InputError(shown, 0, _too_large(size, limit))
     except OSError as exc:
         raise InputError(shown, 0, f"cannot read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return b"".join(chunks)[:limit]
 
 
 def _too_large(size: int, limit: int) -> str:

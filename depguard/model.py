@@ -216,6 +216,8 @@ class Fragment:
     files: list[str] = field(default_factory=list)
     # valid content the source does not use (a Kubernetes kind, a Backstage Group), counted
     skipped: dict[str, int] = field(default_factory=dict)
+    # what was found and deliberately not read or not applied, and how to (not a problem)
+    notes: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -301,6 +303,8 @@ class Result:
     skipped: dict[str, int] = field(default_factory=dict)  # "kubernetes Ingress" -> 2
     # selectors of an extended ready rule set that name no node here (not an error)
     unused_selectors: list[str] = field(default_factory=list)
+    files: dict[str, list[str]] = field(default_factory=dict)  # source -> the files it read
+    notes: list[Diagnostic] = field(default_factory=list)  # said, never failing
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

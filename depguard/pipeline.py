@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
 from depguard.fsutil import OUTSIDE, outside
-from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary
+from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary, node_id
 from depguard.sources import SOURCES, source
-from depguard.sources.discovery import discover
+from depguard.sources.discovery import discover, kind_of_file
 from depguard.sources.files import is_excluded, one_listing_per_folder, relative
 
 
@@ -23,16 +25,8 @@ def collect(project: config.Project, use_cache: bool = True) -> list[Fragment]:
 def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
     root, cfg = project.root, project.config
     fragments = []
-    plan: list[tuple[str, list[Path], list[Diagnostic], object]]
-    if cfg.sources:
-        plan = [
-            (entry.format, [root / p for p in entry.paths], [], entry.options)
-            for entry in cfg.sources
-        ]
-    else:
-        plan = [(name, *discover(name, root), None) for name in SOURCES]
     where = project.config_file.name if project.config_file else "config"
-    for name, paths, set_aside, options in plan:
+    for name, paths, set_aside, notes, options in _plan(project):
         leaving = [p for p in paths if outside(p)]  # absolute, `..`, or through a link
         missing = [p for p in paths if p not in leaving and not p.exists()]
         present = [p for p in paths if p not in leaving and p.exists()]
@@ -40,6 +34,7 @@ def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
             _collect(name, present, root, cfg, options, use_cache) if present else Fragment(name)
         )
         fragment.diagnostics.extend(set_aside)
+        fragment.notes.extend(notes)
         fragment.diagnostics.extend(
             Diagnostic(relative(p, root), 0, f"{name} source named in {where} is {OUTSIDE}")
             for p in leaving
@@ -52,7 +47,88 @@ def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
                     )
                 )
         fragments.append(fragment)
+    keep_projects_apart(fragments, root)
+    if not any(f.files or f.nodes for f in fragments):
+        fragments.append(_nothing_found(project))
     return fragments
+
+
+_Plan = tuple[str, list[Path], list[Diagnostic], list[Diagnostic], object]
+
+
+def _plan(project: config.Project) -> list[_Plan]:
+    """(source, paths, found but not read, notes, options) of each reader call: the
+    config's sources, else the one file PATH names, else what discovery finds."""
+    root, cfg = project.root, project.config
+    if cfg.sources:
+        return [
+            (entry.format, [root / p for p in entry.paths], [], [], entry.options)
+            for entry in cfg.sources
+        ]
+    if project.only is not None:
+        kind = kind_of_file(project.only)
+        return [(kind, [project.only], [], [], None)] if kind else []
+    plan: list[_Plan] = []
+    for name in SOURCES:
+        found = discover(name, root)
+        for index, group in enumerate(found.groups or [[]]):
+            first = index == 0  # what was set aside and noted is said once
+            plan.append(
+                (name, group, found.skipped if first else [], found.notes if first else [], None)
+            )
+    return plan
+
+
+def _nothing_found(project: config.Project) -> Fragment:
+    """Nothing read is never a pass: an input problem that says where depguard looked."""
+    empty = Fragment("none")
+    if project.config_file is not None:
+        shown = relative(project.config_file, Path.cwd())
+        message = "nothing to check: the sources it names hold no input"
+    elif project.only is not None:
+        shown = relative(project.only, Path.cwd())
+        message = (
+            "nothing to check: not a file depguard reads (a compose file, Kubernetes"
+            " manifest, Backstage catalog or services.yaml)"
+        )
+    else:
+        shown = relative(project.root, Path.cwd()) or "."
+        message = (
+            "nothing to check: found no Python package, compose file, Kubernetes manifest,"
+            " Backstage catalog or services.yaml below it; name the inputs under `sources:`"
+            " in a depguard.yaml (see docs/config.md)"
+        )
+    empty.diagnostics.append(Diagnostic(shown, 0, message))
+    return empty
+
+
+def keep_projects_apart(fragments: list[Fragment], root: Path) -> None:
+    """Compose projects found in different folders are different systems: a service
+    name that several define becomes `<folder>/<name>` in each, not one node."""
+    projects = [f for f in fragments if f.source == "compose" and f.files]
+    if len(projects) < 2:
+        return
+    defined = Counter(n.id for f in projects for n in f.nodes if n.kind != "dangling")
+    shared = {node for node, count in defined.items() if count > 1}
+    for fragment in projects:
+        folder = Path(fragment.files[0]).parent.as_posix()
+        prefix = root.resolve().name if folder in ("", ".") else folder
+        renamed = {
+            n.id: replace(n, id=node_id(n.kind, f"{prefix}/{n.name}"), name=f"{prefix}/{n.name}")
+            for n in fragment.nodes
+            if n.id in shared
+        }
+        if not renamed:
+            continue
+        fragment.nodes = [renamed.get(n.id, n) for n in fragment.nodes]
+        fragment.edges = [
+            replace(
+                e,
+                source=renamed[e.source].id if e.source in renamed else e.source,
+                target=renamed[e.target].id if e.target in renamed else e.target,
+            )
+            for e in fragment.edges
+        ]
 
 
 def _collect(
@@ -93,6 +169,20 @@ def graph_only(
     return dependency_graph, _diagnostics(fragments, problems)
 
 
+def files_read(fragments: list[Fragment]) -> dict[str, list[str]]:
+    read: dict[str, set[str]] = {}
+    for fragment in fragments:
+        if fragment.files:
+            read.setdefault(fragment.source, set()).update(fragment.files)
+    return {source: sorted(files) for source, files in sorted(read.items())}
+
+
+def notes(fragments: list[Fragment]) -> list[Diagnostic]:
+    return sorted(
+        {d for f in fragments for d in f.notes}, key=lambda d: (d.file, d.line, d.message)
+    )
+
+
 def _diagnostics(fragments: list[Fragment], problems: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(
         {d for f in fragments for d in f.diagnostics} | set(problems),
@@ -131,6 +221,8 @@ def analyse(
             for kind, count in sorted(f.skipped.items())
         },
         unused_selectors=unused,
+        files=files_read(fragments),
+        notes=notes(fragments),
     )
     return result, dependency_graph
 

@@ -136,12 +136,13 @@ def test_zero_config_sets_aside_links_out_and_pipes_it_finds(tmp_path: Path) -> 
         "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
         "metadata: {name: leaked}\nspec: {type: service, owner: x, lifecycle: production}\n"
     )
-    (outside / "k8s").mkdir()
+    (outside / "app.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: leaked}\n")
     project = tmp_path / "project"
     (project / "team").mkdir(parents=True)
+    (project / "k8s").mkdir()
     (project / "compose.yaml").symlink_to(outside / "compose.yaml")
     (project / "team" / "catalog-info.yaml").symlink_to(outside / "catalog-info.yaml")
-    (project / "k8s").symlink_to(outside / "k8s")
+    (project / "k8s" / "app.yaml").symlink_to(outside / "app.yaml")
     (project / "catalog-info.yml").write_text(
         "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
         "metadata: {name: own}\nspec: {type: service, owner: x, lifecycle: production}\n"
@@ -149,7 +150,7 @@ def test_zero_config_sets_aside_links_out_and_pipes_it_finds(tmp_path: Path) -> 
     os.mkfifo(project / "services.yaml")  # opening it would wait for a writer forever
     result = depguard("graph", "--format", "json", "--level", "service", cwd=project)
     assert result.returncode == 2, result.stderr
-    for link, target in (("compose.yaml", "compose.yaml"), ("k8s", "k8s")) + (
+    for link, target in (("compose.yaml", "compose.yaml"), ("k8s/app.yaml", "app.yaml")) + (
         ("team/catalog-info.yaml", "catalog-info.yaml"),
     ):
         assert f"{link}:0: a link to {outside / target}, outside the project" in result.stderr

@@ -349,7 +349,8 @@ def open_project(path: Path, config_file: Path | None = None, cached: bool = Fal
     else:
         found = find_config(path)
     if found is None:
-        root = path if path.is_dir() else path.parent
-        return Project(root=root, config=Config(), config_file=None)
+        if path.is_dir():
+            return Project(root=path, config=Config(), config_file=None)
+        return Project(root=path.parent, config=Config(), config_file=None, only=path)
     root = found.parent
     return Project(root=root, config=load(found, root, cached), config_file=found)

@@ -226,6 +226,7 @@ class Project:
     root: Path
     config: Config
     config_file: Path | None
+    only: Path | None = None  # PATH, when it is one file and no config names the sources
 
 
 def json_schema() -> str:

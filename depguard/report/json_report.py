@@ -50,6 +50,8 @@ def to_data(result: Result) -> dict[str, Any]:
         ],
         "graph": {s.level: {"nodes": s.nodes, "edges": s.edges} for s in result.stats},
         "sources": list(result.sources),
+        "files": {source: list(files) for source, files in result.files.items()},
+        "notes": [{"file": d.file, "line": d.line, "message": d.message} for d in result.notes],
         "skipped": dict(sorted(result.skipped.items())),
         "unused_selectors": sorted(result.unused_selectors),
         "coverage": {
@@ -144,4 +146,6 @@ def from_data(data: dict[str, Any]) -> Result:
         skipped=dict(data.get("skipped", {})),
         unused_selectors=[str(s) for s in data.get("unused_selectors", [])],
         coverage=Coverage(**data.get("coverage", {})),
+        files={str(k): [str(f) for f in v] for k, v in data.get("files", {}).items()},
+        notes=[Diagnostic(d["file"], d["line"], d["message"]) for d in data.get("notes", [])],
     )

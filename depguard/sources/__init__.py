@@ -39,13 +39,13 @@ SOURCES: dict[str, SourceSpec] = {
         SourceSpec(
             "compose",
             "depguard.sources.compose",
-            "compose_files",
+            "compose_projects",
             "docker compose files, merged in order (base, then overrides)",
         ),
         SourceSpec(
             "kubernetes",
             "depguard.sources.kubernetes",
-            "kubernetes_folders",
+            "kubernetes_manifests",
             "Kubernetes manifests: files, folders, or '-' for rendered output on stdin",
         ),
         SourceSpec(

@@ -187,7 +187,9 @@ def test_the_command_line_keeps_stdout_and_stderr_to_its_own_lines(
 ) -> None:
     (tmp_path / "services.yaml").write_text(SERVICES, encoding="utf-8")
     (tmp_path / "k8s").mkdir()
-    (tmp_path / "k8s" / MANIFEST).write_text("kind: [\n", encoding="utf-8")
+    (tmp_path / "k8s" / MANIFEST).write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: [\n", encoding="utf-8"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "depguard", "check", str(tmp_path), "--format", fmt],
         capture_output=True,

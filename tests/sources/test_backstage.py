@@ -209,7 +209,7 @@ def test_discover_skips_hidden_folders_and_node_modules(tmp_path: Path) -> None:
     ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("kind: Group\nmetadata: {name: x}\n")
-    assert discovery.finder("backstage")(tmp_path) == [
+    assert discovery.paths("backstage", tmp_path) == [
         tmp_path / "a/deep/er/catalog-info.yaml",
         tmp_path / "b/catalog-info.yml",
         tmp_path / "catalog-info.yaml",

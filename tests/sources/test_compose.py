@@ -614,27 +614,27 @@ def test_excluded_files_are_not_read(tmp_path: Path, write: Callable[[str, str],
 
 
 def test_discover_picks_files_as_compose_does(tmp_path: Path) -> None:
-    assert discovery.finder("compose")(tmp_path) == []
+    assert discovery.paths("compose", tmp_path) == []
     (tmp_path / "docker-compose.override.yml").write_text("services: {}\n")
-    assert discovery.finder("compose")(tmp_path) == []  # an override alone is not a project
+    assert discovery.paths("compose", tmp_path) == []  # an override alone is not a project
     (tmp_path / "docker-compose.yaml").write_text("services: {}\n")
     (tmp_path / "docker-compose.yml").write_text("services: {}\n")
-    assert discovery.finder("compose")(tmp_path) == [
+    assert discovery.paths("compose", tmp_path) == [
         tmp_path / "docker-compose.yml",
         tmp_path / "docker-compose.override.yml",
     ]
     (tmp_path / "compose.yaml").write_text("services: {}\n")
     (tmp_path / "compose.override.yaml").write_text("services: {}\n")
     (tmp_path / "compose.override.yml").write_text("services: {}\n")
-    assert discovery.finder("compose")(tmp_path) == [
+    assert discovery.paths("compose", tmp_path) == [
         tmp_path / "compose.yaml",
         tmp_path / "compose.override.yml",
     ]
 
 
 def test_discover_on_the_fixture_folders() -> None:
-    assert discovery.finder("compose")(SHOP) == [SHOP / "compose.yaml"]
-    assert discovery.finder("compose")(OVERRIDE) == [
+    assert discovery.paths("compose", SHOP) == [SHOP / "compose.yaml"]
+    assert discovery.paths("compose", OVERRIDE) == [
         OVERRIDE / "compose.yaml",
         OVERRIDE / "compose.override.yaml",
     ]

@@ -1075,16 +1075,49 @@ def test_excluded_files_are_not_read(tmp_path: Path, write: Callable[[str, str],
     assert edges(fragment) == {("web", "dangling:api", "runtime", "hard")}
 
 
-def test_discover_finds_the_manifest_folders(tmp_path: Path) -> None:
-    assert discovery.finder("kubernetes")(tmp_path) == []
-    for folder in ("k8s", "manifests", "deploy/k8s", "kustomize"):
-        (tmp_path / folder).mkdir(parents=True)
-    (tmp_path / "kubernetes").write_text("a file, not a folder\n")
-    assert discovery.finder("kubernetes")(tmp_path) == [
-        tmp_path / "k8s",
-        tmp_path / "manifests",
-        tmp_path / "deploy/k8s",
+def test_discover_finds_manifests_by_content_in_any_folder(tmp_path: Path) -> None:
+    assert discovery.paths("kubernetes", tmp_path) == []
+    manifest = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+    for name in (
+        "kubernetes-manifests/a.yaml",
+        "deploy/kubernetes/b.yml",
+        "platform/kube/c.json",
+        "app.yaml",
+        ".hidden/d.yaml",
+        "node_modules/e.yaml",
+        "vendor/f.yaml",
+        "charts/shop/templates/g.yaml",
+        "k8s/kustomization.yaml",
+        "k8s/patch.yaml",
+        "notes/config.yaml",
+        "catalog/catalog-info.yaml",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(manifest)
+    (tmp_path / "platform/kube/c.json").write_text('{"apiVersion": "v1", "kind": "Service"}')
+    (tmp_path / "notes/config.yaml").write_text("kind: notes\nversion: 1\n")  # no apiVersion
+    (tmp_path / "catalog/catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+    )
+    (tmp_path / "charts/shop/Chart.yaml").write_text("apiVersion: v2\nname: shop\n")
+    (tmp_path / "k8s/kustomization.yaml").write_text(
+        "resources: [../app.yaml]\npatches: [{path: patch.yaml}]\n"
+    )
+    found = discovery.discover("kubernetes", tmp_path)
+    assert found.groups == [
+        [
+            tmp_path / "app.yaml",
+            tmp_path / "deploy/kubernetes/b.yml",
+            tmp_path / "kubernetes-manifests/a.yaml",
+            tmp_path / "platform/kube/c.json",
+        ]
     ]
+    assert [(d.file, d.message.split(":")[0]) for d in found.notes] == [
+        ("charts/shop/Chart.yaml", "a Helm chart"),
+        ("k8s/kustomization.yaml", "not applied"),
+    ]
+    assert "helm template charts/shop | depguard check --kubernetes -" in found.notes[0].message
+    assert "patches patch.yaml" in found.notes[1].message
 
 
 def test_collect_takes_the_pipelines_arguments() -> None:

@@ -104,4 +104,4 @@ def test_bad_manifests_are_diagnostics_not_exceptions(
 
 def test_discover_finds_the_conventional_names(tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text("services: {}\n")
-    assert discovery.finder("services")(tmp_path) == [tmp_path / "services.yaml"]
+    assert discovery.paths("services", tmp_path) == [tmp_path / "services.yaml"]

@@ -138,7 +138,7 @@ def test_a_link_without_a_call_count_is_observed(
 
 def test_discover_finds_nothing(tmp_path: Path) -> None:
     (tmp_path / "deps.json").write_text("[]")
-    assert discovery.finder("traces")(tmp_path) == []
+    assert discovery.paths("traces", tmp_path) == []
 
 
 # ---------------------------------------------------------------- bad input

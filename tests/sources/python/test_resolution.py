@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from depguard.sources.discovery import python_roots as discover
+from depguard.sources import discovery
 from depguard.sources.python.source import Options, collect
 
 Write = Callable[[str, str], Path]
@@ -89,6 +89,10 @@ def test_folders_without_init_are_left_out_unless_namespace_packages(
     write("pkg/loose/mod.py", "")
     assert edges(tmp_path) == set()
     assert edges(tmp_path, namespace_packages=True) == {("pkg", "module:pkg.loose.mod")}
+
+
+def discover(root: Path) -> list[Path]:
+    return discovery.paths("python", root)
 
 
 def test_src_layout_and_package_discovery(tmp_path: Path, write: Write) -> None:

@@ -1,0 +1,107 @@
+"""First contact: zero-config runs on repositories laid out as real ones are, from the
+command line (fixtures in tests/fixtures/first_contact, each copied out of this
+repository so that no config above it is found)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures" / "first_contact"
+
+
+def clone(name: str, tmp_path: Path) -> Path:
+    """The fixture as a fresh clone: its own repository, no config above it."""
+    repo = tmp_path / name
+    shutil.copytree(FIXTURES / name, repo)
+    (repo / ".git").mkdir()
+    return repo
+
+
+def run(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "depguard", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+def graph(repo: Path, *args: str) -> set[tuple[str, str, str]]:
+    done = run(repo, "graph", "--format", "json", "--level", "service", *args)
+    assert done.returncode == 0, done.stderr
+    return {(e["source"], e["target"], e["kind"]) for e in json.loads(done.stdout)["edges"]}
+
+
+@pytest.mark.parametrize("command", [["check"], ["order"], ["graph"], ["diagram", "-f", "dot"]])
+def test_nothing_found_is_not_a_pass(tmp_path: Path, command: list[str]) -> None:
+    repo = clone("empty", tmp_path)
+    done = run(repo, *command, ".")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "nothing to check: found no Python package, compose file" in done.stderr
+
+
+def test_a_typo_in_path_is_not_a_pass(tmp_path: Path) -> None:
+    repo = clone("k8s-other-folder", tmp_path)
+    done = run(repo, "check", "kubernetes-manifest")
+    assert done.returncode == 2
+    assert "no such file or folder" in done.stderr
+
+
+def test_manifests_in_any_folder_are_found_and_listed(tmp_path: Path) -> None:
+    repo = clone("k8s-nested-folders", tmp_path)
+    done = run(repo, "check", ".", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    files = json.loads(done.stdout)["files"]["kubernetes"]
+    assert {Path(f).parent.as_posix() for f in files} == {"deploy/kubernetes", "platform/kube"}
+
+
+def test_path_can_be_the_manifests_folder_or_one_manifest(tmp_path: Path) -> None:
+    repo = clone("k8s-other-folder", tmp_path)
+    whole = graph(repo, ".")
+    assert whole and graph(repo, "kubernetes-manifests") == whole
+    one = run(repo, "check", "kubernetes-manifests/cartservice.yaml", "--format", "json")
+    assert one.returncode == 0, one.stderr
+    assert json.loads(one.stdout)["files"] == {"kubernetes": ["cartservice.yaml"]}
+    single = clone("single-manifest", tmp_path)
+    assert run(single, "check", "app.yaml").returncode == 1  # its hard cycle, found
+
+
+def test_a_helm_chart_is_noted_with_the_command_that_reads_it(tmp_path: Path) -> None:
+    repo = clone("helm-chart", tmp_path)
+    done = run(repo, "check", ".")
+    assert done.returncode == 2  # the chart is all there is: nothing was read
+    assert "charts/shop/Chart.yaml:0: note: a Helm chart" in done.stderr
+    assert "helm template charts/shop | depguard check --kubernetes -" in done.stderr
+
+
+def test_a_kustomization_reads_its_resources_and_notes_its_patches(tmp_path: Path) -> None:
+    repo = clone("kustomize", tmp_path)
+    done = run(repo, "check", ".", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert "k8s/overlays/prod/replicas-patch.yaml" not in data["files"]["kubernetes"]
+    noted = {n["file"]: n["message"] for n in data["notes"]}
+    assert (
+        "not applied: patches replicas-patch.yaml" in noted["k8s/overlays/prod/kustomization.yaml"]
+    )
+    assert ("web", "api", "runtime") in {
+        (s.split(":")[1], t.split(":")[1], k) for s, t, k in graph(repo, ".")
+    }
+
+
+def test_independent_compose_projects_stay_apart(tmp_path: Path) -> None:
+    repo = clone("two-compose-projects", tmp_path)
+    edges = graph(repo, ".")
+    assert {(s.split(":")[1], t.split(":")[1]) for s, t, _ in edges} == {
+        ("blog/web", "blog/db"),
+        ("shop/web", "shop/db"),
+    }
