@@ -13,6 +13,8 @@ from operator import attrgetter
 from depguard.model import (
     LEVELS,
     MODULE_PREFIXES,
+    RESOURCE_ROLES,
+    ROLE_LABEL,
     Diagnostic,
     Edge,
     Fragment,
@@ -171,14 +173,22 @@ def build(
     owner_for: Callable[[str], str | None],
     classify: EdgeRule | None = None,
     layers: tuple[str, ...] = (),
+    role_of: Callable[[Node], str | None] | None = None,
 ) -> tuple[DependencyGraph, list[Diagnostic]]:
-    """Merge fragments, assign layers and owners, lift module edges onto services."""
+    """Merge fragments, give well-known infrastructure its role, assign layers and
+    owners, lift module edges onto services."""
     graph = DependencyGraph()
     graph.layers = layers
     fragments = list(fragments)
-    same = _same_names(fragments)
+    roles = _roles(fragments, role_of) if role_of is not None else {}
+    same = _same_names(fragments, roles)
+    telemetry = {same.get(n, n) for n, role in roles.items() if role == "telemetry"}
     for fragment in fragments:
         for node in fragment.nodes:
+            if node.id in roles:
+                node = replace(
+                    node, labels=tuple(sorted({*node.labels, (ROLE_LABEL, roles[node.id])}))
+                )
             if node.id in same:
                 node = replace(node, id=same[node.id], kind="resource")
             graph.add_node(node)
@@ -191,6 +201,8 @@ def build(
                 else e
                 for e in edges
             ]
+        if telemetry:
+            edges = [_quiet(e, telemetry) for e in edges]
         graph.add_edges(edges)
     _assign(graph, layer_for, owner_for)
     _lift(graph)
@@ -199,11 +211,32 @@ def build(
     return graph, _unknown_layers(fragments, frozenset(layers))
 
 
-def _same_names(fragments: list[Fragment]) -> dict[str, str]:
-    """`service:x` -> `resource:x` where a source declared x a resource: compose and
-    Kubernetes call a database a service, a manifest may call it a resource; one thing."""
+def _same_names(fragments: list[Fragment], roles: dict[str, str]) -> dict[str, str]:
+    """`service:x` -> `resource:x` where a source declared x a resource, or its role is
+    one (a database): compose and Kubernetes call a database a service; one thing."""
     resources = {n.name for f in fragments for n in f.nodes if n.kind == "resource"}
+    resources |= {n.name for f in fragments for n in f.nodes if roles.get(n.id) in RESOURCE_ROLES}
     return {node_id("service", name): node_id("resource", name) for name in resources}
+
+
+def _roles(fragments: list[Fragment], role_of: Callable[[Node], str | None]) -> dict[str, str]:
+    """node id -> role, for the nodes that are well-known infrastructure."""
+    found: dict[str, str] = {}
+    for fragment in fragments:
+        for node in fragment.nodes:
+            if node.id not in found and (role := role_of(node)) is not None:
+                found[node.id] = role
+    return found
+
+
+def _quiet(edge: Edge, telemetry: set[str]) -> Edge:
+    """An edge into telemetry is `telemetry`; one out of it (a probe, a scrape) is
+    `monitoring`: neither is what the caller needs to run."""
+    if edge.target in telemetry:
+        return replace(edge, kind="telemetry")
+    if edge.source in telemetry:
+        return replace(edge, kind="monitoring")
+    return edge
 
 
 def _assign(

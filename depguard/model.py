@@ -85,6 +85,11 @@ FINDING_KINDS: dict[str, FindingKind] = {
 # Kinds whose edges never close an error cycle by default: a collector that every
 # service exports to, and that probes some of them, is not an outage waiting to happen.
 QUIET_KINDS = frozenset({"telemetry", "monitoring"})
+# roles of well-known infrastructure that make a node a resource (it needs nothing to run)
+RESOURCE_ROLES = frozenset({"datastore", "cache", "broker", "storage"})
+ROLE_LABEL = (
+    "depguard.role"  # the label a node's role is written in (select `label:depguard.role=cache`)
+)
 # a merged edge takes its most binding kind, whatever order its sources came in
 BINDING_KINDS = ("startup", "runtime", "import")
 

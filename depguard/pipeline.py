@@ -9,6 +9,7 @@ from pathlib import Path
 
 from depguard import __version__, analysis, baseline, config, graph
 from depguard.analysis.coverage import coverage
+from depguard.config import roles
 from depguard.fsutil import OUTSIDE, outside
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary, node_id
 from depguard.sources import SOURCES, source
@@ -147,6 +148,7 @@ def build(
         config.owner_for(cfg),
         config.edge_classifier(cfg),
         tuple(layer.name for layer in cfg.layers),
+        roles.role_for(cfg),
     )
 
 

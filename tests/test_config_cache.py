@@ -38,6 +38,9 @@ isolated:
   - {name: status, nodes: [status], watches: [alpha]}
 edges:
   - {match: {from: zeta, env: "OTEL_*"}, kind: telemetry, strength: soft}
+infrastructure:
+  - {role: service, names: [redis-proxy]}
+  - {role: cache, images: ["*/our-cache"]}
 cycles: {count: [hard, soft], warn: [telemetry], witnesses_per_component: 3, levels: [module]}
 baseline: accepted.json
 """

@@ -84,7 +84,7 @@ def test_a_collector_loop_is_no_error_by_default(run_cli: Run, tmp_path: Path) -
     assert "telemetry" in warnings[0]["message"]
     # counting telemetry makes it an error
     (folder / "depguard.yaml").write_text(
-        "sources:\n  - kubernetes: deploy\ncycles: {count: [hard, soft, telemetry]}\n"
+        "sources:\n  - kubernetes: deploy\ncycles: {count: [hard, soft, telemetry, monitoring]}\n"
     )
     assert run_cli("check", folder).exit_code == 1
 

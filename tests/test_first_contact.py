@@ -105,3 +105,67 @@ def test_independent_compose_projects_stay_apart(tmp_path: Path) -> None:
         ("blog/web", "blog/db"),
         ("shop/web", "shop/db"),
     }
+
+
+def classes(repo: Path) -> tuple[set[tuple[str, str, str]], dict[str, str | None]]:
+    """Each edge with the class that decides whether it closes a cycle, and each
+    node's role."""
+    done = run(repo, "graph", "--format", "json", "--level", "service", ".")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    quiet = ("telemetry", "monitoring")
+    edges = {
+        (e["source"], e["target"], e["kind"] if e["kind"] in quiet else e["strength"])
+        for e in data["edges"]
+    }
+    return edges, {n["id"]: n["labels"].get("depguard.role") for n in data["nodes"]}
+
+
+def test_the_same_system_in_compose_and_kubernetes_gives_the_same_graph_and_verdict(
+    tmp_path: Path,
+) -> None:
+    compose, kubernetes = clone("otel-compose", tmp_path), clone("otel-kubernetes", tmp_path)
+    assert classes(compose) == classes(kubernetes)
+    edges, roles = classes(compose)
+    assert roles["service:otel-collector"] == roles["service:jaeger"] == "telemetry"
+    assert roles["resource:checkout-db"] == "datastore"
+    assert roles["resource:redis-cart"] == "cache"
+    # the collector's probes and every export: quiet, never hard
+    assert ("service:otel-collector", "service:frontend", "monitoring") in edges
+    assert ("service:frontend", "service:otel-collector", "telemetry") in edges
+    assert not {e for e in edges if "otel-collector" in e[0] + e[1] and e[2] == "hard"}
+    verdicts = [run(repo, "check", ".", "--format", "json") for repo in (compose, kubernetes)]
+    assert [v.returncode for v in verdicts] == [0, 0]
+    summaries = [json.loads(v.stdout)["summary"] for v in verdicts]
+    assert summaries[0] == summaries[1]
+    assert summaries[0]["errors"] == 0
+
+
+def test_datastores_caches_and_brokers_are_resources_by_image(tmp_path: Path) -> None:
+    repo = clone("datastores-by-image", tmp_path)
+    _, roles = classes(repo)
+    assert {node: role for node, role in roles.items() if role} == {
+        "resource:mongo": "datastore",
+        "resource:postgres": "datastore",
+        "resource:redis": "cache",
+        "resource:memcached": "cache",
+        "resource:kafka": "broker",
+        "resource:zookeeper": "broker",
+    }
+    done = run(repo, "check", ".", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    silent = json.loads(done.stdout)["coverage"]["no_evidence"]
+    assert not {"mongo", "redis", "kafka"} & set(silent)  # a datastore needs nothing
+
+
+def test_the_config_overrides_and_extends_the_shipped_table(tmp_path: Path) -> None:
+    repo = clone("datastores-by-image", tmp_path)
+    (repo / "depguard.yaml").write_text(
+        "infrastructure:\n"
+        "  - {role: service, names: [redis]}  # our own proxy, whatever its image\n"
+        "  - {role: telemetry, names: [worker]}\n"
+    )
+    _, roles = classes(repo)
+    assert "service:redis" in roles and roles["service:redis"] is None
+    assert roles["service:worker"] == "telemetry"
+    assert roles["resource:mongo"] == "datastore"  # the shipped table still applies

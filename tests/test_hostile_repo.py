@@ -170,7 +170,7 @@ def test_the_command_line_may_allow_a_folder_outside(repo: Path) -> None:
     result = depguard(repo, "graph", "--format", "json", "--allow-read", str(shared))
     assert result.returncode == 0, result.stderr
     edges = json.loads(result.stdout)["edges"]
-    assert [(e["source"], e["target"]) for e in edges] == [("service:web", "service:db")]
+    assert [(e["source"], e["target"]) for e in edges] == [("service:web", "resource:db")]
     files = {ev["file"] for e in edges for ev in e["evidence"]}
     assert all(not f.startswith("/") for f in files), files  # never the absolute path
 

@@ -8,7 +8,7 @@ not proof that it depends on nothing. References to services that are not in the
 from __future__ import annotations
 
 from depguard.graph import DependencyGraph
-from depguard.model import Coverage
+from depguard.model import ROLE_LABEL, Coverage
 
 
 def coverage(graph: DependencyGraph) -> Coverage:
@@ -22,7 +22,7 @@ def coverage(graph: DependencyGraph) -> Coverage:
         found = sorted({e.source for edge in digraph.succ[node.id].values() for e in edge.evidence})
         if node.kind == "service":
             sources[node.name] = found
-            if not found:
+            if not found and (ROLE_LABEL, "telemetry") not in node.labels:  # a sink: it needs none
                 silent.append(node.name)
     for edge in graph.edges("service"):
         if edge.target.startswith("dangling:"):

@@ -274,6 +274,7 @@ def _merge(base: Config, child: Config, keys: set[str]) -> Config:
     update["forbidden"] = base.forbidden + child.forbidden
     update["isolated"] = base.isolated + child.isolated
     update["edges"] = base.edges + child.edges
+    update["infrastructure"] = child.infrastructure + base.infrastructure  # the first match wins
     update["services"] = {**base.services, **child.services}
     return replace(base, **update)
 

@@ -139,6 +139,22 @@ class Isolated(Model):
     watches: Annotated[Patterns, Field(description="what they must have no hard path to")]
 
 
+Role = Literal["datastore", "cache", "broker", "storage", "telemetry", "service"]
+
+
+@dataclass(frozen=True)
+class RoleRule(Model):
+    """What well-known infrastructure is, by image or name (before the shipped table)."""
+
+    role: Annotated[
+        Role, Field(description="datastore, cache, broker, storage, telemetry, or service")
+    ]
+    images: Annotated[
+        Patterns, Field(description="image globs: `bitnami/kafka` or its last part `kafka`")
+    ] = ()
+    names: Annotated[Patterns, Field(description="node name globs")] = ()
+
+
 @dataclass(frozen=True)
 class EdgeMatch(Model):
     from_: Annotated[str | None, Field(alias="from")] = None
@@ -185,6 +201,7 @@ class Config(Model):
     layers: tuple[Layer, ...] = ()
     forbidden: tuple[Forbidden, ...] = ()
     isolated: tuple[Isolated, ...] = ()
+    infrastructure: tuple[RoleRule, ...] = ()
     edges: tuple[EdgeRule, ...] = ()
     cycles: CycleOptions = CycleOptions()
     baseline: str | None = None
@@ -200,6 +217,7 @@ _KEPT = config_cache.Models(
         Layer,
         Forbidden,
         Isolated,
+        RoleRule,
         EdgeMatch,
         EdgeRule,
         CycleOptions,

@@ -131,8 +131,9 @@ def test_the_shop_nodes_carry_labels_profiles_and_their_line() -> None:
     assert recommendations.labels == (
         ("com.example.tier", "product"),
         ("compose.profiles", "ml,beta"),
+        ("image", "example/recommendations"),
     )
-    assert nodes["frontend"].labels == (("com.example.tier", "web"),)
+    assert nodes["frontend"].labels == (("com.example.tier", "web"), ("image", "example/frontend"))
     assert nodes["catalog"].declared_in is not None
     assert nodes["catalog"].declared_in.location() == "compose.yaml:40"
     assert nodes["catalog"].declared_in.text == "compose service catalog"
@@ -180,8 +181,12 @@ def test_a_folder_means_the_base_file_and_its_override_merged() -> None:
         ("compose.override.yaml:5", "env CACHE_URL=redis://fastcache:6379")
     ]
     nodes = {n.name: n for n in fragment.nodes}
-    assert nodes["web"].labels == (("com.example.env", "dev"), ("com.example.tier", "web"))
-    assert nodes["debug"].labels == (("compose.profiles", "debug"),)
+    assert nodes["web"].labels == (
+        ("com.example.env", "dev"),
+        ("com.example.tier", "web"),
+        ("image", "example/web"),
+    )
+    assert nodes["debug"].labels == (("compose.profiles", "debug"), ("image", "busybox"))
     assert nodes["fastcache"].declared_in is not None
     assert nodes["fastcache"].declared_in.location() == "compose.override.yaml:25"
 

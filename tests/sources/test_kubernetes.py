@@ -174,6 +174,7 @@ def test_the_shop_nodes_are_qualified_only_where_names_clash() -> None:
     assert frontend.labels == (
         ("app", "frontend"),
         ("app.kubernetes.io/part-of", "shop"),
+        ("image", "example.org/shop/frontend:1.4.0"),
         ("kubernetes.kind", "Deployment"),
         ("kubernetes.namespace", "shop"),
         ("tier", "web"),

@@ -121,6 +121,8 @@ def _node(service: Service) -> Node:
     labels = dict(service.labels)
     if service.profiles:
         labels["compose.profiles"] = ",".join(service.profiles)
+    if service.image:
+        labels["image"] = service.image
     return Node(
         id=node_id("service", service.name),
         kind="service",

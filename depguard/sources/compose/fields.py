@@ -32,6 +32,7 @@ def merge_service(service: Service, body: Any, at: Field) -> None:
         "links": _links,
         "volumes_from": _volumes_from,
         "hostname": _hostname,
+        "image": _image,
         "container_name": _container_name,
         "networks": _networks,
         **dict.fromkeys(_MODE_FIELDS, _mode),
@@ -228,6 +229,10 @@ def _mode(service: Service, f: Field) -> None:
     # a scalar: a later file's value replaces the earlier one, dependency and all
     ref = Ref(target, "startup", f"{key}: {value}", pin(f)) if kind == "service" else None
     service.modes[key] = ref
+
+
+def _image(service: Service, f: Field) -> None:
+    service.image = f.text() or service.image
 
 
 def _hostname(service: Service, f: Field) -> None:

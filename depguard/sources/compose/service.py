@@ -70,6 +70,7 @@ class Service:
     modes: dict[str, Ref | None] = field(default_factory=dict)
     hostname: str | None = None
     container_name: str | None = None
+    image: str = ""
     aliases: list[str] = field(default_factory=list)
     link_aliases: dict[str, str] = field(default_factory=dict)
     dotenv: DotEnv | None = None  # of the project that defined it (an included one)

@@ -148,6 +148,9 @@ def node(workload: Workload) -> Node:
         "kubernetes.kind": meta.kind,
         "kubernetes.namespace": meta.namespace,
     }
+    images = sorted({c.image for c in workload.containers if c.image and not c.init})
+    if images:
+        labels["image"] = ",".join(images)
     text = f"{meta.kind} {meta.name}" + (f" (# Source: {meta.note})" if meta.note else "")
     return Node(
         id=workload.id,
