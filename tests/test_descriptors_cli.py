@@ -106,7 +106,7 @@ def test_unknown_kinds_are_skipped_and_counted(run_cli: Run, tmp_path: Path) -> 
     result = run_cli("check", folder, "--format", "json")
     assert result.exit_code == 0, result.stderr
     skipped = json.loads(result.stdout)["skipped"]
-    assert skipped.get("kubernetes Ingress", 0) >= 1
+    assert skipped.get("kubernetes ServiceAccount", 0) >= 1
     assert "Skipped (content depguard does not use)" in run_cli("check", folder).stdout
 
 

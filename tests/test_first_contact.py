@@ -169,3 +169,47 @@ def test_the_config_overrides_and_extends_the_shipped_table(tmp_path: Path) -> N
     assert "service:redis" in roles and roles["service:redis"] is None
     assert roles["service:worker"] == "telemetry"
     assert roles["resource:mongo"] == "datastore"  # the shipped table still applies
+
+
+def test_versions_behind_one_service_are_one_node_and_entry_points_are_found(
+    tmp_path: Path,
+) -> None:
+    repo = clone("versioned-deployments", tmp_path)
+    done = run(repo, "graph", "--format", "json", "--level", "service", ".")
+    data = json.loads(done.stdout)
+    assert {(e["source"], e["target"], e["strength"]) for e in data["edges"]} == {
+        ("service:productpage", "service:details", "hard"),
+        ("service:productpage", "service:reviews", "hard"),
+        ("service:reviews", "service:ratings", "hard"),
+    }
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["service:reviews"]["labels"]["kubernetes.workloads"] == (
+        "reviews-v1,reviews-v2,reviews-v3"
+    )
+    assert [n for n, node in nodes.items() if node["entrypoint"]] == ["service:productpage"]
+    impact = run(repo, "impact", "reviews", ".")
+    assert impact.returncode == 0, impact.stderr
+    assert "productpage" in impact.stdout
+
+
+def test_an_address_only_a_shared_config_map_gives_is_possible_not_certain(
+    tmp_path: Path,
+) -> None:
+    repo = clone("shared-configmap", tmp_path)
+    done = run(repo, "graph", "--format", "json", "--level", "service", ".")
+    edges = {(e["source"], e["target"]): e for e in json.loads(done.stdout)["edges"]}
+    hard = {pair for pair, e in edges.items() if e["strength"] == "hard"}
+    assert hard == {("service:orders", "service:payments")}  # its own env says so
+    assert {e["kind"] for pair, e in edges.items() if pair not in hard} == {"shared-config"}
+    check = run(repo, "check", ".", "--format", "json")
+    assert check.returncode == 0, check.stderr
+    summary = json.loads(check.stdout)["summary"]
+    assert (summary["errors"], summary["warnings"]) == (0, 1)
+
+
+def test_published_compose_ports_are_entry_points(tmp_path: Path) -> None:
+    repo = clone("otel-compose", tmp_path)
+    done = run(repo, "graph", "--format", "json", "--level", "service", ".")
+    entries = [n["id"] for n in json.loads(done.stdout)["nodes"] if n["entrypoint"]]
+    assert "service:frontend" in entries
+    assert "service:cart" not in entries

@@ -195,12 +195,11 @@ def test_the_shop_counts_what_it_skips() -> None:
     fragment, summary = kubernetes.collect_with_summary([SHOP], SHOP)
     assert summary.skipped_kinds == {
         "HorizontalPodAutoscaler": 1,
-        "Ingress": 1,
         "Namespace": 3,
         "PodDisruptionBudget": 1,
         "ServiceAccount": 1,
     }
-    assert summary.objects == {"Deployment": 13, "Service": 13}
+    assert summary.objects == {"Deployment": 13, "Ingress": 1, "Service": 13}
     assert summary.documents == 33
     assert summary.secret_refs == 1  # SESSION_SECRET
     assert (summary.missing_config_maps, summary.unbacked_services, summary.duplicates) == (
@@ -225,16 +224,22 @@ def test_user_names_and_external_hosts_are_not_edges() -> None:
 BANK_APIS = ("userservice", "balancereader", "ledgerwriter", "accounts-db")
 
 
+def shared(source: str, *targets: str) -> set[tuple[str, str, str, str]]:
+    return {(source, t, "shared-config", "soft") for t in targets}
+
+
 def test_the_bank_shares_one_config_map_and_never_calls_itself() -> None:
+    """Every workload loads every address of bank-config with envFrom: each call it
+    allows is possible, not certain (soft); frontend's own configMapKeyRef is hard."""
     fragment = kubernetes.collect([BANK], BANK)
     assert fragment.diagnostics == []
     assert edges(fragment) == {
-        *runtime("frontend", "userservice", "balancereader", "ledgerwriter", "accounts-db"),
-        *runtime("frontend", "contacts"),  # configMapKeyRef
-        *runtime("userservice", "balancereader", "ledgerwriter", "accounts-db"),
-        *runtime("balancereader", "userservice", "ledgerwriter", "accounts-db", "ledger-db"),
-        *runtime("ledgerwriter", "userservice", "balancereader", "accounts-db", "ledger-db"),
-        *runtime("contacts", "userservice", "balancereader", "ledgerwriter", "accounts-db"),
+        *shared("frontend", "userservice", "balancereader", "ledgerwriter", "accounts-db"),
+        *runtime("frontend", "contacts"),  # configMapKeyRef: this workload's own choice
+        *shared("userservice", "balancereader", "ledgerwriter", "accounts-db"),
+        *shared("balancereader", "userservice", "ledgerwriter", "accounts-db", "ledger-db"),
+        *shared("ledgerwriter", "userservice", "balancereader", "accounts-db", "ledger-db"),
+        *shared("contacts", "userservice", "balancereader", "ledgerwriter", "accounts-db"),
     }
     # userservice names itself in bank-config, ledger-db in ledger-db-config
     assert not [e for e in fragment.edges if e.source == e.target]
@@ -243,7 +248,7 @@ def test_the_bank_shares_one_config_map_and_never_calls_itself() -> None:
 
 def test_the_bank_evidence_names_the_config_map_and_its_key() -> None:
     fragment = kubernetes.collect([BANK], BANK)
-    assert evidence(fragment, "contacts", "accounts-db", "runtime") == [
+    assert evidence(fragment, "contacts", "accounts-db", "shared-config") == [
         ("apps.yaml:108", "envFrom ConfigMap bank-config"),
         (
             "config.yaml:13",
@@ -251,7 +256,7 @@ def test_the_bank_evidence_names_the_config_map_and_its_key() -> None:
             "postgresql://accounts-admin:***@accounts-db:5432/accounts-db",
         ),
     ]
-    assert evidence(fragment, "ledgerwriter", "ledger-db", "runtime") == [
+    assert evidence(fragment, "ledgerwriter", "ledger-db", "shared-config") == [
         ("apps.yaml:89", "envFrom ConfigMap ledger-db-config"),
         (
             "config.yaml:28",
@@ -559,8 +564,14 @@ def test_a_kind_list_is_unpacked() -> None:
     nodes = {n.name: n for n in fragment.nodes}
     assert nodes["postgres"].declared_in is not None
     assert nodes["postgres"].declared_in.location() == "cluster-dump.yaml:62"
-    assert summary.objects == {"ConfigMap": 1, "Deployment": 2, "Service": 3, "StatefulSet": 1}
-    assert summary.skipped_kinds == {"Ingress": 1}
+    assert summary.objects == {
+        "ConfigMap": 1,
+        "Deployment": 2,
+        "Ingress": 1,
+        "Service": 3,
+        "StatefulSet": 1,
+    }
+    assert summary.skipped_kinds == {}
 
 
 # ---------------------------------------------------------------- names and DNS
@@ -624,7 +635,6 @@ def test_a_selector_needs_every_pair_and_the_same_namespace(tmp_path: Path) -> N
         workload("canary", labels={"app": "api", "track": "canary"}),
         workload("other", labels={"app": "api", "track": "stable"}, namespace="other"),
         service("api", {"app": "api", "track": "stable"}),
-        service("all", {"app": "api"}),
     )
     assert edges(fragment) == {("caller", "stable", "runtime", "hard")}
     fragment = scan(
@@ -634,7 +644,10 @@ def test_a_selector_needs_every_pair_and_the_same_namespace(tmp_path: Path) -> N
         workload("canary", labels={"app": "api", "track": "canary"}),
         service("all", {"app": "api"}),
     )
-    assert edges(fragment) == runtime("caller", "stable", "canary")
+    # the versions behind one Service are one node, named as callers address them
+    assert edges(fragment) == runtime("caller", "all")
+    (node,) = [n for n in fragment.nodes if n.name == "all"]
+    assert ("kubernetes.workloads", "canary,stable") in node.labels
 
 
 def test_services_that_stand_for_no_workload(tmp_path: Path) -> None:

@@ -129,6 +129,7 @@ def _node(service: Service) -> Node:
         name=service.name,
         labels=tuple(sorted(labels.items())),
         declared_in=service.at.evidence(f"compose service {service.name}"),
+        entrypoint=service.published,
     )
 
 

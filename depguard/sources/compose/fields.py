@@ -33,6 +33,7 @@ def merge_service(service: Service, body: Any, at: Field) -> None:
         "volumes_from": _volumes_from,
         "hostname": _hostname,
         "image": _image,
+        "ports": _ports,
         "container_name": _container_name,
         "networks": _networks,
         **dict.fromkeys(_MODE_FIELDS, _mode),
@@ -229,6 +230,14 @@ def _mode(service: Service, f: Field) -> None:
     # a scalar: a later file's value replaces the earlier one, dependency and all
     ref = Ref(target, "startup", f"{key}: {value}", pin(f)) if kind == "service" else None
     service.modes[key] = ref
+
+
+def _ports(service: Service, f: Field) -> None:
+    """Published ports make the service an entry point (`expose:` does not)."""
+    if not isinstance(f.value, list):
+        f.wrong("a list of ports")
+        return
+    service.published = service.published or bool(f.value)
 
 
 def _image(service: Service, f: Field) -> None:

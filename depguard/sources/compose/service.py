@@ -71,6 +71,7 @@ class Service:
     hostname: str | None = None
     container_name: str | None = None
     image: str = ""
+    published: bool = False  # `ports:` reach it from outside: an entry point
     aliases: list[str] = field(default_factory=list)
     link_aliases: dict[str, str] = field(default_factory=dict)
     dotenv: DotEnv | None = None  # of the project that defined it (an included one)

@@ -19,6 +19,7 @@ _MAX_EXTERNAL_HOPS = 5
 # a Service name (RFC 1035 label): what a bare word must look like to be dangling
 _LABEL = re.compile(r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 _STATEFUL_POD = re.compile(r"(.+)-(\d+)")
+_VERSION = re.compile(r"v\d[\w.]*|\d+|canary|stable|blue|green|primary|baseline|next|prev")
 
 
 class Cluster:
@@ -26,6 +27,7 @@ class Cluster:
 
     def __init__(self, reader: Reader, summary: KubernetesSummary) -> None:
         self.services = reader.services
+        self.entries = reader.entries
         self.summary = summary
         workloads = list(reader.workloads.values())
         self.namespaces = (
@@ -113,6 +115,33 @@ class Cluster:
         named = self._pods.get((namespace, pod, subdomain))
         return [named] if named is not None else []
 
+    def fronts(self) -> dict[int, str]:
+        """id(workload) -> the Service that stands for it: one that selects several
+        workloads (`reviews` in front of `reviews-v1`, `-v2`), or one whose name the
+        workload's extends with a version (`productpage` in front of `productpage-v1`). Any other
+        Service leaves a workload its own name, the one other sources (compose, a
+        manifest, code) know it by."""
+        chosen: dict[int, str] = {}
+        for (_, name), service in sorted(self.services.items()):
+            backing = self.backing(service) if service.external_name is None else []
+            for workload in backing:
+                version = _version_of(workload.meta.name, name)
+                if (len(backing) > 1 or version) and (
+                    id(workload) not in chosen or name == workload.meta.name
+                ):
+                    chosen[id(workload)] = name
+        return chosen
+
+    def entered(self) -> set[int]:
+        """id() of the workloads outside traffic reaches: behind a LoadBalancer or
+        NodePort Service, or a Service an Ingress or a Gateway API route sends to."""
+        return {
+            id(workload)
+            for key, service in self.services.items()
+            if service.exposed or key in self.entries
+            for workload in self.backing(service)
+        }
+
     def dangling(self, host: str, strong: bool) -> bool:
         """Whether a host that names nothing of the input is a reference into the cluster."""
         labels = host.split(".")
@@ -123,39 +152,66 @@ class Cluster:
         return strong and len(labels) == 1 and _LABEL.fullmatch(host) is not None
 
 
-def node_names(workloads: list[Workload]) -> None:
-    """Name every workload's node: its name, qualified only where names clash."""
-    names: dict[str, int] = defaultdict(int)
-    qualified: dict[tuple[str, str], int] = defaultdict(int)
+def _version_of(workload: str, service: str) -> bool:
+    """Whether a workload's name is the Service's and a version (`-v1`, `-canary`)."""
+    head, dash, tail = workload.rpartition("-")
+    return bool(dash) and head == service and _VERSION.fullmatch(tail) is not None
+
+
+def node_names(workloads: list[Workload], cluster: Cluster | None = None) -> None:
+    """Name every workload's node: the Service in front of its versions (`reviews-v1`,
+    `-v2` behind Service `reviews` are one node, `reviews`; see `Cluster.fronts`), else
+    its own name; qualified only where names clash. The name depends on the whole
+    input only, so it is the same on every run."""
+    fronts = cluster.fronts() if cluster is not None else {}
+    base = {id(w): fronts.get(id(w), w.meta.name) for w in workloads}
+    namespaces: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
     for workload in workloads:
-        names[workload.meta.name] += 1
-        qualified[(workload.namespace, workload.meta.name)] += 1
+        namespaces[base[id(workload)]].add(workload.namespace)
+        if id(workload) not in fronts:
+            kinds[(workload.namespace, workload.meta.name)].add(workload.meta.kind)
     for workload in workloads:
-        meta = workload.meta
-        if names[meta.name] == 1:
-            workload.node = meta.name
-        elif qualified[(meta.namespace, meta.name)] == 1:
-            workload.node = f"{meta.namespace}/{meta.name}"
-        else:
+        meta, name = workload.meta, base[id(workload)]
+        if id(workload) not in fronts and len(kinds[(meta.namespace, meta.name)]) > 1:
             workload.node = f"{meta.namespace}/{meta.kind.lower()}/{meta.name}"
+        elif len(namespaces[name]) == 1:
+            workload.node = name
+        else:
+            workload.node = f"{meta.namespace}/{name}"
 
 
-def node(workload: Workload) -> Node:
-    meta = workload.meta
-    labels = {
-        **workload.pod_labels,
-        **meta.labels,
-        "kubernetes.kind": meta.kind,
-        "kubernetes.namespace": meta.namespace,
-    }
-    images = sorted({c.image for c in workload.containers if c.image and not c.init})
-    if images:
-        labels["image"] = ",".join(images)
-    text = f"{meta.kind} {meta.name}" + (f" (# Source: {meta.note})" if meta.note else "")
-    return Node(
-        id=workload.id,
-        kind="service",
-        name=workload.node,
-        labels=tuple(sorted(labels.items())),
-        declared_in=Evidence(meta.file, meta.line, text, SOURCE),
-    )
+def nodes(workloads: list[Workload], entered: set[int]) -> list[Node]:
+    """One node per name: the workloads behind one Service are one node, declared where
+    the first of them is, with every version's image."""
+    groups: dict[str, list[Workload]] = defaultdict(list)
+    for workload in workloads:
+        groups[workload.node].append(workload)
+    found = []
+    for group in groups.values():
+        group.sort(key=lambda w: (w.meta.file, w.meta.line))
+        first = group[0]
+        meta = first.meta
+        labels = {
+            **first.pod_labels,
+            **meta.labels,
+            "kubernetes.kind": meta.kind,
+            "kubernetes.namespace": meta.namespace,
+        }
+        images = sorted({c.image for w in group for c in w.containers if c.image and not c.init})
+        if images:
+            labels["image"] = ",".join(images)
+        if len(group) > 1:
+            labels["kubernetes.workloads"] = ",".join(sorted(w.meta.name for w in group))
+        text = f"{meta.kind} {meta.name}" + (f" (# Source: {meta.note})" if meta.note else "")
+        found.append(
+            Node(
+                id=first.id,
+                kind="service",
+                name=first.node,
+                labels=tuple(sorted(labels.items())),
+                declared_in=Evidence(meta.file, meta.line, text, SOURCE),
+                entrypoint=any(id(w) in entered for w in group),
+            )
+        )
+    return found

@@ -15,7 +15,7 @@ from depguard.model import Diagnostic, Edge, Evidence, Fragment, Node, Strength,
 from depguard.sources import addresses
 from depguard.sources.kubernetes import words
 from depguard.sources.kubernetes.commands import Oversized, kube_expand, scan, tokens
-from depguard.sources.kubernetes.dns import Cluster, node, node_names
+from depguard.sources.kubernetes.dns import Cluster, node_names, nodes
 from depguard.sources.kubernetes.objects import Reader
 from depguard.sources.kubernetes.records import (
     SOURCE,
@@ -29,6 +29,8 @@ from depguard.sources.kubernetes.records import (
 )
 
 _SNIPPET = 160  # evidence shows at most this much of one line
+# an address a workload sees only through a ConfigMap that several load whole
+SHARED_CONFIG = "shared-config"
 _WORDS = re.compile(r"[\s,;]+")
 # `key: value` or `key=value` at the start of a config line (not `http://`)
 _LINE_KEY = re.compile(r"\s*(?:-\s+)?[\"']?([A-Za-z_][\w.\-]*)[\"']?\s*(?::(?=\s|$)|=)\s*(.*)")
@@ -91,11 +93,24 @@ class Emitter:
         self.edges: dict[tuple[str, str, str, str], Edge] = {}
         self.seen: set[tuple[tuple[str, str, str, str], Evidence]] = set()  # not O(n^2)
         self.dangling: set[str] = set()
+        self._loaders: dict[tuple[str, str], set[int]] | None = None
+
+    def _shared(self, namespace: str, config_map: str) -> bool:
+        """Whether several workloads load the whole ConfigMap with `envFrom`."""
+        if self._loaders is None:
+            loaders: dict[tuple[str, str], set[int]] = {}
+            for workload in self.reader.workloads.values():
+                for container in workload.containers:
+                    for source in container.env_from:
+                        key = (workload.namespace, source.config_map)
+                        loaders.setdefault(key, set()).add(id(workload))
+            self._loaders = loaders
+        return len(self._loaders.get((namespace, config_map), ())) > 1
 
     def run(self) -> None:
         workloads = list(self.reader.workloads.values())
-        node_names(workloads)
-        self.out.nodes.extend(node(w) for w in workloads)
+        node_names(workloads, self.cluster)
+        self.out.nodes.extend(nodes(workloads, self.cluster.entered()))
         for workload in workloads:
             self._workload(workload)
         self.out.nodes.extend(
@@ -170,6 +185,9 @@ class Emitter:
 
     def _variable(self, workload: Workload, variable: _Var, quiet: bool) -> None:
         kind, strength = _classify(variable.name, quiet, variable.text)
+        if variable.origin == "envFrom" and self._shared(workload.namespace, variable.config_map):
+            # every workload loads every address of it: a call is possible, not certain
+            kind, strength = SHARED_CONFIG, "soft"
         for index, line in enumerate(variable.text.split("\n")):
             for host, strong in self._hosts(variable.name, line):
                 evidence = variable.evidence(index, line)

@@ -54,6 +54,7 @@ class Reader:
         self.workloads: dict[tuple[str, str, str], Workload] = {}
         self.services: dict[tuple[str, str], Service] = {}
         self.config_maps: dict[tuple[str, str], ConfigMap] = {}
+        self.entries: set[tuple[str, str]] = set()  # Services an Ingress or a route sends to
 
     def read_stream(self, text: str, shown: str) -> None:
         self.out.files.append(shown)
@@ -88,6 +89,11 @@ class Reader:
             if meta is not None:
                 self.summary.count(self.summary.objects, kind)
                 self._known(at, meta)
+        elif kind in _ROUTES:
+            meta = self._metadata(at, kind)
+            if meta is not None:
+                self.summary.count(self.summary.objects, kind)
+                self.entries.update((meta.namespace, name) for name in _backends(at.value))
         else:
             self.summary.count(self.summary.skipped_kinds, kind)
 
@@ -300,11 +306,47 @@ def _service(at: At, meta: Meta) -> Service:
     spec = at.get("spec")
     selector: dict[str, str] = {}
     external: str | None = None
+    exposed = False
     if spec is not None and spec.mapping() is not None:
         selector = _labels(spec.get("selector"))
-        if _optional_text(spec.get("type")) == "ExternalName":
+        kind = _optional_text(spec.get("type"))
+        if kind == "ExternalName":
             external = _optional_text(spec.get("externalName")).lower().rstrip(".") or None
-    return Service(meta.name, meta.namespace, selector, external)
+        exposed = kind in ("LoadBalancer", "NodePort")
+    return Service(meta.name, meta.namespace, selector, external, exposed)
+
+
+# objects that route outside traffic to Services: their backends are entry points
+_ROUTES = frozenset({"Ingress", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"})
+
+
+def _backends(value: Any) -> set[str]:
+    """The Services an Ingress or a Gateway API route sends traffic to (read leniently:
+    what is not where it should be is simply not a backend)."""
+    spec = value.get("spec") if isinstance(value, dict) else None
+    if not isinstance(spec, dict):
+        return set()
+    found: set[str] = set()
+    backends = [spec.get("defaultBackend"), spec.get("backend")]
+    for rule in spec.get("rules") or () if isinstance(spec.get("rules"), list) else ():
+        if not isinstance(rule, dict):
+            continue
+        http = rule.get("http")
+        paths = http.get("paths") if isinstance(http, dict) else None
+        for path in paths if isinstance(paths, list) else ():
+            backends.append(path.get("backend") if isinstance(path, dict) else None)
+        refs = rule.get("backendRefs")
+        for ref in refs if isinstance(refs, list) else ():
+            if isinstance(ref, dict) and ref.get("kind", "Service") == "Service":
+                backends.append({"serviceName": ref.get("name")})
+    for backend in backends:
+        if not isinstance(backend, dict):
+            continue
+        service = backend.get("service")
+        name = service.get("name") if isinstance(service, dict) else backend.get("serviceName")
+        if isinstance(name, str) and name:
+            found.add(name)
+    return found
 
 
 def _config_map(at: At, meta: Meta) -> ConfigMap:

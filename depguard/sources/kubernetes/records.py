@@ -128,6 +128,7 @@ class Service:
     namespace: str
     selector: dict[str, str]
     external_name: str | None
+    exposed: bool = False  # a LoadBalancer or NodePort: reachable from outside the cluster
 
 
 @dataclass(frozen=True)
