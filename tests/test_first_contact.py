@@ -213,3 +213,26 @@ def test_published_compose_ports_are_entry_points(tmp_path: Path) -> None:
     entries = [n["id"] for n in json.loads(done.stdout)["nodes"] if n["entrypoint"]]
     assert "service:frontend" in entries
     assert "service:cart" not in entries
+
+
+def test_an_unset_key_outside_an_address_is_a_note_not_a_failure(tmp_path: Path) -> None:
+    repo = tmp_path / "chat"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "compose.yaml").write_text(
+        "services:\n"
+        "  bot:\n"
+        "    image: example/bot\n"
+        "    environment:\n"
+        "      OPENAI_API_KEY: ${OPENAI_API_KEY}\n"
+        "      API_URL: http://api:8080\n"
+        "  api: {image: example/api}\n"
+    )
+    done = run(repo, "check", ".")
+    assert done.returncode == 0, done.stderr
+    assert "compose.yaml:5: note: variable OPENAI_API_KEY is not set" in done.stderr
+    (repo / "compose.yaml").write_text(
+        "services:\n  bot:\n    environment: {API_URL: 'http://${API_HOST}:8080'}\n"
+    )
+    failed = run(repo, "check", ".")
+    assert failed.returncode == 2  # an address the graph cannot resolve: incomplete
+    assert "compose.yaml:3: variable API_HOST is not set" in failed.stderr

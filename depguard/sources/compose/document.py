@@ -12,19 +12,27 @@ from pathlib import Path
 from typing import Any
 
 from depguard.model import Diagnostic
-from depguard.sources.compose.interpolation import interpolate
+from depguard.sources import addresses
+from depguard.sources.compose.interpolation import Unset, interpolate
 from depguard.sources.compose.service import At, DotEnv
 from depguard.sources.located import Document, Located
 
 
 class ComposeFile(Document):
     def __init__(
-        self, shown: str, directory: Path, dotenv: DotEnv, out: list[Diagnostic], folder: Path
+        self,
+        shown: str,
+        directory: Path,
+        dotenv: DotEnv,
+        out: list[Diagnostic],
+        folder: Path,
+        notes: list[Diagnostic],
     ) -> None:
         super().__init__(shown, out)
         self.directory = directory
         self.dotenv = dotenv
         self.folder = folder
+        self.notes = notes
 
     def scalar(self, at: Located[Any]) -> str | None:
         scalar = _scalar(at.value)
@@ -33,7 +41,11 @@ class ComposeFile(Document):
             return None
         result, problems = interpolate(scalar, self.dotenv.values.get, at.where, self.dotenv.note)
         for message in problems:
-            self.problem(at.line, message)
+            if isinstance(message, Unset) and not _addresses(scalar, at.key):
+                # an API key, a tag, a password: read as empty, the graph is whole
+                self.notes.append(Diagnostic(self.file, at.line, message + _EMPTY))
+            else:
+                self.problem(at.line, message)
         return result
 
     def top(self, data: Any, where: str) -> Field:
@@ -47,6 +59,19 @@ Field = Located[ComposeFile]
 def pin(f: Field) -> At:
     """Where `f` was written, as merged records keep it."""
     return At(f.doc.file, f.line, f.where)
+
+
+_EMPTY = (
+    ", read as empty (depguard reads no shell environment, so that every machine sees"
+    " the same graph: set it in .env to use it)"
+)
+
+
+def _addresses(text: str, key: Any) -> bool:
+    """Whether a value may carry a service's address: a URL, or an address variable
+    (`API_URL=`, `DB_HOST:`); an unset variable there leaves the graph incomplete."""
+    name = key if isinstance(key, str) else text.partition("=")[0].strip()
+    return "://" in text or addresses.is_address_key(name)
 
 
 def _scalar(value: Any) -> str | None:

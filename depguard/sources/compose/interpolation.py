@@ -20,6 +20,11 @@ _BRACED = re.compile(r"([_A-Za-z][_A-Za-z0-9]*)(?:(:?[-?+])(.*))?", re.DOTALL)
 Lookup = Callable[[str], str | None]
 
 
+class Unset(str):
+    """The problem of a variable that is not set: the value reads as empty, as compose
+    reads it; whether that matters depends on where it was (an address, or not)."""
+
+
 def interpolate(text: str, lookup: Lookup, where: str, note: str) -> tuple[str, list[str]]:
     """`text` with compose's `$` syntax expanded -> (result, problems).
 
@@ -112,6 +117,6 @@ def _expand(text: str, lookup: Lookup, where: str, note: str, problems: list[str
 def _value_of(name: str, lookup: Lookup, note: str, problems: list[str]) -> str:
     value = lookup(name)
     if value is None:
-        problems.append(f"variable {name} is not set {note}")
+        problems.append(Unset(f"variable {name} is not set {note}"))
         return ""
     return value

@@ -68,7 +68,9 @@ class Project:
             self.dotenv = self._load_dotenv()
         raw = self._document(path, shown)  # None when unreadable: a diagnostic already
         services = self._services_of(raw, shown)
-        reader = ComposeFile(shown, self.directory, self.dotenv, self.out.diagnostics, path.parent)
+        reader = ComposeFile(
+            shown, self.directory, self.dotenv, self.out.diagnostics, path.parent, self.out.notes
+        )
         for name, body in services.items():
             self._read_service(name, body, services, reader)
         if isinstance(raw, dict) and raw.get("include") is not None:
@@ -256,7 +258,9 @@ class Project:
                 reader.problem(f.line, f"{f.where}: compose file {shown} not found")
                 return
             services = self._services_of(self._document(path, shown), shown)
-            base_reader = ComposeFile(shown, path.parent, reader.dotenv, reader.out, path.parent)
+            base_reader = ComposeFile(
+                shown, path.parent, reader.dotenv, reader.out, path.parent, reader.notes
+            )
         body = services.get(base) if isinstance(services, dict) else None
         key = (base_reader.file, base)  # a file (as shown, one name each) and a service
         if not isinstance(body, dict):
