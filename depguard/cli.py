@@ -120,7 +120,12 @@ def check(args: argparse.Namespace) -> int:
         from depguard import pipeline
 
         result, _, found = pipeline.check(
-            args.path, args.config, args.baseline, not args.no_baseline, not args.no_cache
+            args.path,
+            args.config,
+            args.baseline,
+            not args.no_baseline,
+            not args.no_cache,
+            _named(args),
         )
         if found is not None:
             from depguard.sources.files import relative
@@ -157,7 +162,9 @@ def baseline(args: argparse.Namespace) -> int:
         from depguard import pipeline
         from depguard.fsutil import write_output
 
-        project = configuration.open_project(args.path, args.config, not args.no_cache)
+        project = configuration.open_project(
+            args.path, args.config, not args.no_cache, _named(args)
+        )
         result, _ = pipeline.analyse(project, not args.no_cache)
         _tell(result)
         if result.diagnostics:
@@ -215,11 +222,13 @@ def graph(args: argparse.Namespace) -> int:
 
         if args.format == "json":  # shows no findings: none are looked for
             dependency_graph, diagnostics = pipeline.graph_only(
-                args.path, args.config, not args.no_cache
+                args.path, args.config, not args.no_cache, _named(args)
             )
             findings = []
         else:
-            result, dependency_graph = pipeline.run(args.path, args.config, not args.no_cache)
+            result, dependency_graph = pipeline.run(
+                args.path, args.config, not args.no_cache, _named(args)
+            )
             diagnostics, findings = result.diagnostics, result.findings
         level = _level(args.level, dependency_graph)
         write_output(args.output, diagram.export(args.format, dependency_graph, level, findings))
@@ -243,9 +252,9 @@ def impact(args: argparse.Namespace) -> int:
         from depguard.fsutil import write_output
         from depguard.report import operations
 
-        result, graph = pipeline.run(args.path, args.config, not args.no_cache)
-        level = _level(None, graph)
-        answer = blast_radius(graph, _find_node(graph, level, args.node), level)
+        result, graph = pipeline.run(args.path, args.config, not args.no_cache, _named(args))
+        level, node = _find_any(graph, args.node)
+        answer = blast_radius(graph, node, level)
         render = operations.impact_json if args.format == "json" else operations.impact_text
         write_output(args.output, render(answer, graph, _color(args.output)))
         _tell(result)
@@ -260,12 +269,23 @@ def order(args: argparse.Namespace) -> int:
         from depguard.fsutil import write_output
         from depguard.report import operations
 
-        result, graph = pipeline.run(args.path, args.config, not args.no_cache)
+        result, graph = pipeline.run(args.path, args.config, not args.no_cache, _named(args))
         answer = start_order(graph, _level(None, graph))
         render = operations.order_json if args.format == "json" else operations.order_text
         write_output(args.output, render(answer, graph, _color(args.output)))
         _tell(result)
     return exit_code(result.diagnostics, failed=bool(answer.cycles))
+
+
+def _find_any(graph: DependencyGraph, name: str) -> tuple[Level, str]:
+    """The node called `name` at whichever level has it: services first, then modules."""
+    first = _level(None, graph)
+    other: Level = "module" if first == "service" else "service"
+    for level in (first, other):
+        digraph = graph.digraph(level)
+        if name in digraph or any(n.partition(":")[2] == name for n in digraph.nodes):
+            return level, _find_node(graph, level, name)
+    return first, _find_node(graph, first, name)  # says what is close, and exits 2
 
 
 def _find_node(graph: DependencyGraph, level: Level, name: str) -> str:
@@ -314,7 +334,7 @@ def diagram(args: argparse.Namespace) -> int:
         if collapse not in (None, "service") and not (collapse or "").isdigit():
             _say("depguard: --collapse takes 'service' or a package depth (1, 2, ...)")
             return 2
-        result, graph = pipeline.run(args.path, args.config, not args.no_cache)
+        result, graph = pipeline.run(args.path, args.config, not args.no_cache, _named(args))
         options = Options(
             focus=args.focus,
             depth=args.depth,
@@ -412,6 +432,19 @@ def _config(command: argparse.ArgumentParser) -> None:
         metavar="FOLDER",
         help="also read inputs from FOLDER, outside the repository (repeatable)",
     )
+    command.add_argument(
+        "--kubernetes",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="read Kubernetes manifests from PATH, '-' for a rendered stream on stdin "
+        "(kustomize build . | depguard check --kubernetes -); repeatable",
+    )
+
+
+def _named(args: argparse.Namespace) -> tuple[tuple[str, Path], ...]:
+    """(source, path) of the inputs the command line names (`--kubernetes -`)."""
+    return tuple(("kubernetes", path) for path in getattr(args, "kubernetes", None) or ())
 
 
 def _no_cache(command: argparse.ArgumentParser) -> None:

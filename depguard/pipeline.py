@@ -28,9 +28,12 @@ def _collect_all(project: config.Project, use_cache: bool) -> list[Fragment]:
     fragments = []
     where = project.config_file.name if project.config_file else "config"
     for name, paths, set_aside, notes, options in _plan(project):
+        # `-`: a Kubernetes stream on standard input (`kustomize build . | depguard ...`)
+        stdin = [p for p in paths if name == "kubernetes" and p.name == "-" and not p.exists()]
+        paths = [p for p in paths if p not in stdin]
         leaving = [p for p in paths if outside(p)]  # absolute, `..`, or through a link
         missing = [p for p in paths if p not in leaving and not p.exists()]
-        present = [p for p in paths if p not in leaving and p.exists()]
+        present = [p for p in paths if p not in leaving and p.exists()] + stdin
         fragment = (
             _collect(name, present, root, cfg, options, use_cache) if present else Fragment(name)
         )
@@ -61,23 +64,29 @@ def _plan(project: config.Project) -> list[_Plan]:
     """(source, paths, found but not read, notes, options) of each reader call: the
     config's sources, else the one file PATH names, else what discovery finds."""
     root, cfg = project.root, project.config
+    named: list[_Plan] = [(name, [path], [], [], None) for name, path in project.named]
     if cfg.sources:
         return [
-            (entry.format, [root / p for p in entry.paths], [], [], entry.options)
-            for entry in cfg.sources
+            *(
+                (entry.format, [root / p for p in entry.paths], [], [], entry.options)
+                for entry in cfg.sources
+            ),
+            *named,
         ]
     if project.only is not None:
         kind = kind_of_file(project.only)
         return [(kind, [project.only], [], [], None)] if kind else []
     plan: list[_Plan] = []
     for name in SOURCES:
+        if any(name == given for given, _ in project.named):
+            continue  # the command line names this source's input
         found = discover(name, root)
         for index, group in enumerate(found.groups or [[]]):
             first = index == 0  # what was set aside and noted is said once
             plan.append(
                 (name, group, found.skipped if first else [], found.notes if first else [], None)
             )
-    return plan
+    return plan + named
 
 
 def _nothing_found(project: config.Project) -> Fragment:
@@ -153,19 +162,25 @@ def build(
 
 
 def run(
-    path: Path, config_file: Path | None = None, use_cache: bool = True
+    path: Path,
+    config_file: Path | None = None,
+    use_cache: bool = True,
+    named: tuple[tuple[str, Path], ...] = (),
 ) -> tuple[Result, graph.DependencyGraph]:
     """Everything `check` needs: the result and the graph it was computed on."""
-    project = config.open_project(path, config_file, use_cache)
+    project = config.open_project(path, config_file, use_cache, named)
     return analyse(project, use_cache)
 
 
 def graph_only(
-    path: Path, config_file: Path | None = None, use_cache: bool = True
+    path: Path,
+    config_file: Path | None = None,
+    use_cache: bool = True,
+    named: tuple[tuple[str, Path], ...] = (),
 ) -> tuple[graph.DependencyGraph, list[Diagnostic]]:
     """The graph and the input problems, without looking for findings (a JSON export of
     the graph shows none)."""
-    project = config.open_project(path, config_file, use_cache)
+    project = config.open_project(path, config_file, use_cache, named)
     fragments = collect(project, use_cache)
     dependency_graph, problems = build(project, fragments)
     return dependency_graph, _diagnostics(fragments, problems)
@@ -272,19 +287,20 @@ def check(
     baseline_file: Path | None,
     use_baseline: bool,
     use_cache: bool = True,
+    named: tuple[tuple[str, Path], ...] = (),
 ) -> tuple[Result, graph.DependencyGraph, Path | None]:
     """Analyse, then diff against the baseline: the one named or configured, else
     `depguard-baseline.json` at the root when it exists (what `depguard baseline`
     writes), which is then returned as well, for the command line to say so."""
-    project = config.open_project(path, config_file, use_cache)
+    project = config.open_project(path, config_file, use_cache, named)
     result, dependency_graph = analyse(project, use_cache)
-    named = baseline_file is not None or project.config.baseline is not None
+    chosen = baseline_file is not None or project.config.baseline is not None
     default = project.root / baseline.DEFAULT_NAME
     found = None
-    if use_baseline and not named and os.path.lexists(default):
+    if use_baseline and not chosen and os.path.lexists(default):
         found = default
-        named = True
-    if use_baseline and named:
+        chosen = True
+    if use_baseline and chosen:
         known = baseline.load(baseline_path(project, baseline_file))
         baseline.apply(
             result, dependency_graph, known, project.config.cycles.witnesses_per_component

@@ -236,3 +236,70 @@ def test_an_unset_key_outside_an_address_is_a_note_not_a_failure(tmp_path: Path)
     failed = run(repo, "check", ".")
     assert failed.returncode == 2  # an address the graph cannot resolve: incomplete
     assert "compose.yaml:3: variable API_HOST is not set" in failed.stderr
+
+
+STREAM = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: example/web, env: [{name: API_URL, value: "http://api:8080"}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+        - {name: api, image: example/api, env: [{name: WEB_URL, value: "http://web"}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}}
+"""
+
+
+def test_a_rendered_stream_is_read_from_stdin(tmp_path: Path) -> None:
+    """`kustomize build . | depguard check --kubernetes -`, and the config's `-`."""
+    repo = clone("helm-chart", tmp_path)  # a chart, which only a rendered stream reads
+    done = run(repo, "check", ".", "--kubernetes", "-", "--format", "json", stdin=STREAM)
+    assert done.returncode == 1, done.stderr  # web <-> api, found in the stream
+    data = json.loads(done.stdout)
+    assert data["files"] == {"kubernetes": ["<stdin>"]}
+    assert {f["type"] for f in data["findings"]} >= {"cycle"}
+    (repo / "depguard.yaml").write_text('sources:\n  - kubernetes: "-"\n')
+    configured = run(repo, "check", ".", stdin=STREAM)
+    assert configured.returncode == 1, configured.stderr
+    assert "<stdin>:10" in configured.stdout
+
+
+def test_impact_finds_the_node_at_whichever_level_has_it(tmp_path: Path) -> None:
+    repo = tmp_path / "mixed"
+    (repo / "shop").mkdir(parents=True)
+    (repo / ".git").mkdir()
+    (repo / "shop" / "__init__.py").write_text("")
+    (repo / "shop" / "core.py").write_text("")
+    (repo / "shop" / "web.py").write_text("from shop import core\n")
+    (repo / "compose.yaml").write_text("services:\n  front: {depends_on: [back]}\n  back: {}\n")
+    service = run(repo, "impact", "back", ".")
+    assert service.returncode == 0, service.stderr
+    assert "front" in service.stdout
+    module = run(repo, "impact", "shop.core", ".")
+    assert module.returncode == 0, module.stderr
+    assert "shop.web" in module.stdout
+    missing = run(repo, "impact", "nowhere", ".")
+    assert missing.returncode == 2

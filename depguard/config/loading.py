@@ -335,7 +335,12 @@ def _check_references(part: _Loaded, merged: Config) -> list[str]:
 # ---------------------------------------------------------------- the project
 
 
-def open_project(path: Path, config_file: Path | None = None, cached: bool = False) -> Project:
+def open_project(
+    path: Path,
+    config_file: Path | None = None,
+    cached: bool = False,
+    named: tuple[tuple[str, Path], ...] = (),
+) -> Project:
     """The project rooted at the config's folder, or at PATH when there is no config;
     `cached`: the config may be read back from the user's cache (see `load`)."""
     if not path.exists():
@@ -351,7 +356,8 @@ def open_project(path: Path, config_file: Path | None = None, cached: bool = Fal
         found = find_config(path)
     if found is None:
         if path.is_dir():
-            return Project(root=path, config=Config(), config_file=None)
-        return Project(root=path.parent, config=Config(), config_file=None, only=path)
+            return Project(root=path, config=Config(), config_file=None, named=named)
+        only = None if named else path
+        return Project(path.parent, Config(), None, only=only, named=named)
     root = found.parent
-    return Project(root=root, config=load(found, root, cached), config_file=found)
+    return Project(root, load(found, root, cached), found, named=named)

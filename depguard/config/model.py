@@ -245,6 +245,7 @@ class Project:
     config: Config
     config_file: Path | None
     only: Path | None = None  # PATH, when it is one file and no config names the sources
+    named: tuple[tuple[str, Path], ...] = ()  # (source, path) the command line adds
 
 
 def json_schema() -> str:
