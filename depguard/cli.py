@@ -71,8 +71,9 @@ def _errors(args: argparse.Namespace) -> Iterator[None]:
 def _confine(args: argparse.Namespace) -> None:
     """What this run may read: the repository PATH is in (the first folder upwards that
     holds `.git`, else PATH's own), the shipped rule sets, and what the command line
-    names: --allow-read folders, a --config or --baseline file (and, for a config
-    outside the repository, the folder it is in, which its `extends` may name)."""
+    names: --allow-read folders, a --config, --baseline, --env-file or --kubernetes file
+    (and, for a config outside the repository, the folder it is in, which its
+    `extends` may name)."""
     from depguard.config import rules_dir
     from depguard.fsutil import confine, is_inside, repository_root
 
@@ -88,6 +89,7 @@ def _confine(args: argparse.Namespace) -> None:
         for named in (getattr(args, "baseline", None), getattr(args, "output", None))
         if isinstance(named, Path)
     ]
+    allowed += [path for what, path in _named(args) if what == "env_file" or path.name != "-"]
     confine(allowed)
 
 
@@ -440,11 +442,24 @@ def _config(command: argparse.ArgumentParser) -> None:
         help="read Kubernetes manifests from PATH, '-' for a rendered stream on stdin "
         "(kustomize build . | depguard check --kubernetes -); repeatable",
     )
+    command.add_argument(
+        "--env-file",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="values for compose's ${VARIABLES}, over .env (the shell's are never read); "
+        "repeatable",
+    )
 
 
 def _named(args: argparse.Namespace) -> tuple[tuple[str, Path], ...]:
-    """(source, path) of the inputs the command line names (`--kubernetes -`)."""
-    return tuple(("kubernetes", path) for path in getattr(args, "kubernetes", None) or ())
+    """(what, path) of the inputs the command line names: `--kubernetes -`, and the
+    `--env-file` files that give compose's variables their values."""
+    return tuple(
+        (what, path)
+        for what in ("kubernetes", "env_file")
+        for path in getattr(args, what, None) or ()
+    )
 
 
 def _no_cache(command: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from depguard.config import roles
 from depguard.fsutil import OUTSIDE, outside
 from depguard.model import LEVELS, Diagnostic, Fragment, GraphStats, Result, Summary, node_id
 from depguard.sources import SOURCES, source
+from depguard.sources.base import EnvFiles
 from depguard.sources.discovery import discover, kind_of_file
 from depguard.sources.files import is_excluded, one_listing_per_folder, relative
 
@@ -64,29 +65,41 @@ def _plan(project: config.Project) -> list[_Plan]:
     """(source, paths, found but not read, notes, options) of each reader call: the
     config's sources, else the one file PATH names, else what discovery finds."""
     root, cfg = project.root, project.config
-    named: list[_Plan] = [(name, [path], [], [], None) for name, path in project.named]
+    # `--env-file` files are not a source: they give compose's variables their values
+    env_files = EnvFiles(tuple(path for what, path in project.named if what == "env_file"))
+    named: list[_Plan] = [
+        (name, [path], [], [], None) for name, path in project.named if name != "env_file"
+    ]
     if cfg.sources:
-        return [
+        plan: list[_Plan] = [
             *(
                 (entry.format, [root / p for p in entry.paths], [], [], entry.options)
                 for entry in cfg.sources
             ),
             *named,
         ]
-    if project.only is not None:
+    elif project.only is not None:
         kind = kind_of_file(project.only)
-        return [(kind, [project.only], [], [], None)] if kind else []
+        plan = [(kind, [project.only], [], [], None)] if kind else []
+    else:
+        plan = _discovered(project) + named
+    if not env_files.paths:
+        return plan
+    return [(n, p, s, o, env_files if n == "compose" else options) for n, p, s, o, options in plan]
+
+
+def _discovered(project: config.Project) -> list[_Plan]:
     plan: list[_Plan] = []
     for name in SOURCES:
         if any(name == given for given, _ in project.named):
             continue  # the command line names this source's input
-        found = discover(name, root)
+        found = discover(name, project.root)
         for index, group in enumerate(found.groups or [[]]):
             first = index == 0  # what was set aside and noted is said once
             plan.append(
                 (name, group, found.skipped if first else [], found.notes if first else [], None)
             )
-    return plan + named
+    return plan
 
 
 def _nothing_found(project: config.Project) -> Fragment:

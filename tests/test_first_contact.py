@@ -303,3 +303,41 @@ def test_impact_finds_the_node_at_whichever_level_has_it(tmp_path: Path) -> None
     assert "shop.web" in module.stdout
     missing = run(repo, "impact", "nowhere", ".")
     assert missing.returncode == 2
+
+
+def test_alternative_manifests_of_one_object_are_read_once_with_a_note(tmp_path: Path) -> None:
+    repo = tmp_path / "alt"
+    for folder in ("deploy/staging", "deploy/prod"):
+        (repo / folder).mkdir(parents=True)
+        (repo / folder / "app.yaml").write_text(STREAM)
+    (repo / ".git").mkdir()
+    (repo / "deploy" / "kustomization.yaml").write_text(
+        "resources: [prod/app.yaml, https://github.com/example/base?ref=v1]\n"
+    )
+    done = run(repo, "check", ".", "--format", "json")
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    assert data["graph"]["service"] == {"nodes": 2, "edges": 2}
+    notes = [f"{n['file']}:{n['line']}: {n['message']}" for n in data["notes"]]
+    assert (
+        "deploy/staging/app.yaml:3: Deployment default/web is defined again"
+        " (first at deploy/prod/app.yaml:3)" in " ".join(notes)
+    )
+    assert any("remote resource https://github.com/example/base?ref=v1" in n for n in notes)
+
+
+def test_env_file_supplies_what_dot_env_lacks(tmp_path: Path) -> None:
+    repo = tmp_path / "app"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "compose.yaml").write_text(
+        "services:\n  web:\n    environment: {API_URL: 'http://${API_HOST}:8080'}\n  api: {}\n"
+    )
+    assert run(repo, "check", ".").returncode == 2  # the address is incomplete
+    secrets = tmp_path / "ci.env"  # outside the repository: named, so it may be read
+    secrets.write_text("API_HOST=api\n")
+    done = run(
+        repo, "graph", ".", "--format", "json", "--level", "service", "--env-file", str(secrets)
+    )
+    assert done.returncode == 0, done.stderr
+    edges = {(e["source"], e["target"]) for e in json.loads(done.stdout)["edges"]}
+    assert edges == {("service:web", "service:api")}

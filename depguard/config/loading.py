@@ -357,7 +357,7 @@ def open_project(
     if found is None:
         if path.is_dir():
             return Project(root=path, config=Config(), config_file=None, named=named)
-        only = None if named else path
+        only = None if any(what != "env_file" for what, _ in named) else path
         return Project(path.parent, Config(), None, only=only, named=named)
     root = found.parent
     return Project(root, load(found, root, cached), found, named=named)

@@ -245,7 +245,8 @@ class Project:
     config: Config
     config_file: Path | None
     only: Path | None = None  # PATH, when it is one file and no config names the sources
-    named: tuple[tuple[str, Path], ...] = ()  # (source, path) the command line adds
+    # (source, path) the command line adds; `env_file` names a --env-file
+    named: tuple[tuple[str, Path], ...] = ()
 
 
 def json_schema() -> str:

@@ -8,6 +8,7 @@ discovery and the pipeline are derived from that table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -50,3 +51,11 @@ if TYPE_CHECKING:  # mypy checks every reader against the contract
         from depguard.sources.python import source as python
 
         return [services, python, pydeps, compose, kubernetes, backstage, traces]
+
+
+@dataclass(frozen=True)
+class EnvFiles:
+    """Compose's options from the command line: `--env-file` files, whose variables
+    win over a project's `.env` (as `docker compose --env-file` supplies values)."""
+
+    paths: tuple[Path, ...]

@@ -185,6 +185,10 @@ def _kustomization(path: Path, root: Path, patched: set[Path]) -> list[Diagnosti
     if not isinstance(data, dict):
         return []
     unapplied: list[str] = []
+    resources = data.get("resources")
+    for item in resources if isinstance(resources, list) else ():
+        if isinstance(item, str) and ("://" in item or item.startswith(("github.com/", "git@"))):
+            unapplied.append(f"remote resource {item}")  # nothing is fetched
     for key in ("patches", "patchesStrategicMerge", "patchesJson6902", "components"):
         items = data.get(key)
         for item in items if isinstance(items, list) else ():

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from depguard.model import Fragment
 from depguard.sources import discovery
-from depguard.sources.compose.dotenv import parse_dotenv
+from depguard.sources.base import EnvFiles
+from depguard.sources.compose.dotenv import parse_dotenv, read_env_file
 from depguard.sources.compose.emit import nodes_and_edges
 from depguard.sources.compose.fields import CONDITIONS
 from depguard.sources.compose.interpolation import MAX_EXPANDED, Lookup, interpolate
 from depguard.sources.compose.project import MAX_EXTENDS, Project
-from depguard.sources.compose.service import SOURCE
+from depguard.sources.compose.service import SOURCE, DotEnv
 from depguard.sources.files import is_excluded, relative
 
 __all__ = [
@@ -42,19 +43,33 @@ def collect(
     use_cache: bool = True,
 ) -> Fragment:
     """Read one compose project (the files merged in order) into nodes and edges;
-    problems become diagnostics, never exceptions. `options` is accepted for the
-    pipeline's common call and unused: compose has no settings yet."""
+    problems become diagnostics, never exceptions. `options`: `EnvFiles` named on the
+    command line, whose variables win over the project's `.env`."""
     fragment = Fragment(SOURCE)
     files = _compose_files(paths, root, exclude)
     if not files:
         return fragment
-    project = Project(root, files[0].parent, exclude, fragment)
+    given = _given_values(options, root, fragment)
+    project = Project(root, files[0].parent, exclude, fragment, outer=given)
     for path in files:
         project.read(path)
     project.include()  # after every file, as compose evaluates `include`
     nodes_and_edges(project)
     fragment.diagnostics = list(dict.fromkeys(fragment.diagnostics))
     return fragment
+
+
+def _given_values(options: object, root: Path, out: Fragment) -> DotEnv | None:
+    """The variables of the `--env-file` files, later files winning."""
+    if not isinstance(options, EnvFiles) or not options.paths:
+        return None
+    values: dict[str, str] = {}
+    for path in options.paths:
+        shown = relative(path, root)
+        out.files.append(shown)
+        found = read_env_file(path, shown, values.get, "(not set above in --env-file)", out)
+        values.update({k: v.value for k, v in found.items() if v.value is not None})
+    return DotEnv(values, "(not in .env nor the --env-file files)")
 
 
 def _compose_files(paths: list[Path], root: Path, exclude: tuple[str, ...]) -> list[Path]:

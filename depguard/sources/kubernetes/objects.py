@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from depguard import validation, yamlio
-from depguard.model import Fragment
+from depguard.model import Diagnostic, Fragment
 from depguard.sources.kubernetes.piece import At, Piece, text_at
 from depguard.sources.kubernetes.read import breaks, chunks
 from depguard.sources.kubernetes.records import (
@@ -55,6 +55,7 @@ class Reader:
         self.services: dict[tuple[str, str], Service] = {}
         self.config_maps: dict[tuple[str, str], ConfigMap] = {}
         self.entries: set[tuple[str, str]] = set()  # Services an Ingress or a route sends to
+        self._first: dict[Any, str] = {}  # where each object was first defined
 
     def read_stream(self, text: str, shown: str) -> None:
         self.out.files.append(shown)
@@ -120,10 +121,20 @@ class Reader:
                 self._keep(self.workloads, (meta.kind, *key), workload, meta)
 
     def _keep(self, table: dict[Any, Any], key: Any, record: object, meta: Meta) -> None:
-        # the last definition wins, as with `kubectl apply`
+        # the last definition wins, as with `kubectl apply`; alternative manifests of the
+        # same object (a base and a copy for another cluster) are read once
+        where = (meta.kind, meta.namespace, meta.name)
         if key in table:
             self.summary.duplicates.append(f"{meta.kind} {meta.namespace}/{meta.name}")
             del table[key]
+            first = self._first.get(where, "?")
+            message = (
+                f"{meta.kind} {meta.namespace}/{meta.name} is defined again (first at"
+                f" {first}): this definition is the one read, as kubectl apply keeps the last"
+            )
+            self.out.notes.append(Diagnostic(meta.file, meta.line, message))
+        else:
+            self._first[where] = f"{meta.file}:{meta.line}"
         table[key] = record
 
     def _metadata(self, at: At, kind: str) -> Meta | None:
