@@ -341,3 +341,145 @@ def test_env_file_supplies_what_dot_env_lacks(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     edges = {(e["source"], e["target"]) for e in json.loads(done.stdout)["edges"]}
     assert edges == {("service:web", "service:api")}
+
+
+# Every fixture's exact service graph (caller, callee, the class that decides whether
+# the edge closes a cycle) and the exit status of a zero-config check: each set was
+# checked against the fixture's EXPECTED.md.
+EXPECTED: dict[str, tuple[int, set[tuple[str, str, str]]]] = {
+    "datastores-by-image": (
+        0,
+        {
+            ("api", "kafka", "hard"),
+            ("api", "memcached", "hard"),
+            ("api", "mongo", "hard"),
+            ("api", "postgres", "hard"),
+            ("api", "redis", "hard"),
+            ("kafka", "zookeeper", "hard"),
+            ("worker", "kafka", "hard"),
+            ("worker", "postgres", "hard"),
+            ("worker", "redis", "hard"),
+        },
+    ),
+    "empty": (
+        2,
+        set(),
+    ),
+    "helm-chart": (
+        2,
+        set(),
+    ),
+    "k8s-nested-folders": (
+        0,
+        {
+            ("catalogue", "catalogue-db", "hard"),
+            ("front-end", "catalogue", "hard"),
+            ("front-end", "orders", "hard"),
+            ("orders", "orders-db", "hard"),
+            ("orders", "rabbitmq", "soft"),
+        },
+    ),
+    "k8s-other-folder": (
+        0,
+        {
+            ("cartservice", "redis-cart", "hard"),
+            ("frontend", "cartservice", "hard"),
+            ("frontend", "productcatalogservice", "hard"),
+        },
+    ),
+    "kustomize": (
+        0,
+        {
+            ("web", "api", "hard"),
+        },
+    ),
+    "otel-compose": (
+        0,
+        {
+            ("cart", "otel-collector", "telemetry"),
+            ("cart", "redis-cart", "hard"),
+            ("checkout", "cart", "hard"),
+            ("checkout", "checkout-db", "hard"),
+            ("checkout", "otel-collector", "telemetry"),
+            ("frontend", "cart", "hard"),
+            ("frontend", "checkout", "hard"),
+            ("frontend", "otel-collector", "telemetry"),
+            ("otel-collector", "cart", "monitoring"),
+            ("otel-collector", "frontend", "monitoring"),
+            ("otel-collector", "jaeger", "telemetry"),
+        },
+    ),
+    "otel-kubernetes": (
+        0,
+        {
+            ("cart", "otel-collector", "telemetry"),
+            ("cart", "redis-cart", "hard"),
+            ("checkout", "cart", "hard"),
+            ("checkout", "checkout-db", "hard"),
+            ("checkout", "otel-collector", "telemetry"),
+            ("frontend", "cart", "hard"),
+            ("frontend", "checkout", "hard"),
+            ("frontend", "otel-collector", "telemetry"),
+            ("otel-collector", "cart", "monitoring"),
+            ("otel-collector", "frontend", "monitoring"),
+            ("otel-collector", "jaeger", "telemetry"),
+        },
+    ),
+    "shared-configmap": (
+        0,
+        {
+            ("orders", "payments", "hard"),
+            ("orders", "users", "soft"),
+            ("payments", "orders", "soft"),
+            ("payments", "users", "soft"),
+            ("users", "orders", "soft"),
+            ("users", "payments", "soft"),
+        },
+    ),
+    "single-manifest": (
+        1,
+        {
+            ("gateway", "orders", "hard"),
+            ("inventory", "orders", "hard"),
+            ("orders", "inventory", "hard"),
+        },
+    ),
+    "two-compose-projects": (
+        0,
+        {
+            ("blog/web", "blog/db", "hard"),
+            ("shop/web", "shop/db", "hard"),
+        },
+    ),
+    "versioned-deployments": (
+        0,
+        {
+            ("productpage", "details", "hard"),
+            ("productpage", "reviews", "hard"),
+            ("reviews", "ratings", "hard"),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_fixture_gives_exactly_its_expected_graph_and_verdict(
+    tmp_path: Path, name: str
+) -> None:
+    code, expected = EXPECTED[name]
+    repo = clone(name, tmp_path)
+    assert run(repo, "check", ".").returncode == code
+    done = run(repo, "graph", "--format", "json", "--level", "service", ".")
+    if not expected:
+        assert done.returncode == 2  # nothing to read is never a pass
+        return
+    quiet = ("telemetry", "monitoring")
+    edges = {
+        (
+            e["source"].split(":", 1)[1],
+            e["target"].split(":", 1)[1],
+            e["kind"] if e["kind"] in quiet else e["strength"],
+        )
+        for e in json.loads(done.stdout)["edges"]
+    }
+    assert edges == expected
