@@ -53,7 +53,7 @@ def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 def depguard_process(
-    cwd: Path, *args: str, timeout: float = 60
+    cwd: Path, *args: str, timeout: float = 60, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """`depguard ARGS` in a subprocess, as CI runs it: exit code and streams as they are."""
     return subprocess.run(
@@ -63,6 +63,7 @@ def depguard_process(
         text=True,
         check=False,
         timeout=timeout,
+        input=stdin,
         env={**os.environ, "NO_COLOR": "1"},
     )
 

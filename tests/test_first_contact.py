@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import depguard_process
 
 FIXTURES = Path(__file__).parent / "fixtures" / "first_contact"
 
@@ -24,15 +24,7 @@ def clone(name: str, tmp_path: Path) -> Path:
 
 
 def run(repo: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "depguard", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
+    return depguard_process(repo, *args, timeout=120, stdin=stdin)
 
 
 def graph(repo: Path, *args: str) -> set[tuple[str, str, str]]:
