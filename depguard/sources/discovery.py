@@ -37,7 +37,8 @@ COMPOSE_OVERRIDE_NAMES = (
     "docker-compose.override.yaml",
 )
 CATALOG_NAMES = ("catalog-info.yaml", "catalog-info.yml")
-SKIPPED_FOLDERS = frozenset({"node_modules", "vendor"})
+# others' code, not the system's: installed packages and vendored copies
+SKIPPED_FOLDERS = frozenset({"node_modules", "vendor", "site-packages", "__pycache__"})
 CHART_NAMES = ("Chart.yaml", "Chart.yml")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -231,7 +232,8 @@ def _folders(
     top: Path, root: Path | None = None, exclude: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, list[str]]]:
     """(folder, names of its files) of every folder a project's search enters: not
-    hidden ones, `node_modules` or `vendor`, nor links to folders (as os.walk does not).
+    hidden ones, `node_modules`, `vendor`, installed packages (a virtual environment,
+    `site-packages`), nor links to folders (as os.walk does not).
 
     Paths stay strings, exclusions are worked out only when there are some, and folders
     are listed through `listing`, which other walks of the same tree reuse."""
@@ -243,6 +245,8 @@ def _folders(
             entries = listing(here)
         except OSError:
             continue
+        if any(entry.name == "pyvenv.cfg" for entry in entries):
+            continue  # a virtual environment: installed packages, whatever its name
         below = []
         names = []
         for entry in entries:

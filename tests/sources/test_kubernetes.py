@@ -1100,6 +1100,8 @@ def test_discover_finds_manifests_by_content_in_any_folder(tmp_path: Path) -> No
         ".hidden/d.yaml",
         "node_modules/e.yaml",
         "vendor/f.yaml",
+        "venv/lib/site-packages/pkg/h.yaml",
+        "env/pyvenv-test/i.yaml",
         "charts/shop/templates/g.yaml",
         "k8s/kustomization.yaml",
         "k8s/patch.yaml",
@@ -1114,6 +1116,7 @@ def test_discover_finds_manifests_by_content_in_any_folder(tmp_path: Path) -> No
         "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
     )
     (tmp_path / "charts/shop/Chart.yaml").write_text("apiVersion: v2\nname: shop\n")
+    (tmp_path / "env/pyvenv.cfg").write_text("home = /usr/bin\n")  # a virtual environment
     (tmp_path / "k8s/kustomization.yaml").write_text(
         "resources: [../app.yaml]\npatches: [{path: patch.yaml}]\n"
     )
