@@ -16,13 +16,12 @@ from typing import BinaryIO
 
 from depguard import yamlio
 from depguard.model import Diagnostic, Fragment
+from depguard.sources.discovery import CHART_NAMES, KUSTOMIZATION_NAMES
 from depguard.sources.files import is_excluded, relative, walk
 from depguard.sources.kubernetes.records import KubernetesSummary
 
 STDIN = "<stdin>"
 SUFFIXES = (".yaml", ".yml")
-_KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-_CHART_FILES = ("Chart.yaml", "Chart.yml")
 
 # `---` in column 0, alone or before a space or comment, always starts a YAML document
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|$)", re.MULTILINE)
@@ -61,7 +60,7 @@ def inputs(
             if file in seen:
                 continue
             seen.add(file)
-            if file.name in _KUSTOMIZATION_FILES:
+            if file.name in KUSTOMIZATION_NAMES:
                 summary.count(summary.skipped_kinds, "Kustomization")
                 continue
             shown = relative(file, root)
@@ -81,7 +80,7 @@ def _manifest_files(
     found = walk([path], root, SUFFIXES, exclude, skipped)
     if path.is_file():
         return found
-    charts = sorted({f.parent for f in found if f.name in _CHART_FILES})
+    charts = sorted({f.parent for f in found if f.name in CHART_NAMES})
     summary.helm_charts.extend(relative(chart, root) for chart in charts)
     return [f for f in found if not any(f.is_relative_to(chart) for chart in charts)]
 
