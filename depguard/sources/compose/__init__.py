@@ -14,7 +14,7 @@ from pathlib import Path
 from depguard.model import Fragment
 from depguard.sources import discovery
 from depguard.sources.base import EnvFiles
-from depguard.sources.compose.dotenv import parse_dotenv, read_env_file
+from depguard.sources.compose.dotenv import env_values, parse_dotenv
 from depguard.sources.compose.emit import nodes_and_edges
 from depguard.sources.compose.fields import CONDITIONS
 from depguard.sources.compose.interpolation import MAX_EXPANDED, Lookup, interpolate
@@ -63,12 +63,8 @@ def _given_values(options: object, root: Path, out: Fragment) -> DotEnv | None:
     """The variables of the `--env-file` files, later files winning."""
     if not isinstance(options, EnvFiles) or not options.paths:
         return None
-    values: dict[str, str] = {}
-    for path in options.paths:
-        shown = relative(path, root)
-        out.files.append(shown)
-        found = read_env_file(path, shown, values.get, "(not set above in --env-file)", out)
-        values.update({k: v.value for k, v in found.items() if v.value is not None})
+    note = "(not set above in --env-file)"
+    values = env_values(list(options.paths), root, (), True, note, out)
     return DotEnv(values, "(not in .env nor the --env-file files)")
 
 

@@ -15,9 +15,35 @@ from depguard import yamlio
 from depguard.model import Diagnostic, Fragment
 from depguard.sources.compose.interpolation import Lookup, interpolate
 from depguard.sources.compose.service import At, Var
+from depguard.sources.files import is_excluded, relative
 
 # `KEY=value`, and the `KEY: value` form compose's dotenv parser also reads
 _DOTENV_KEY = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*([=:]?)(.*)", re.DOTALL)
+
+
+def env_values(
+    paths: list[Path],
+    root: Path,
+    exclude: tuple[str, ...],
+    required: bool,
+    note: str,
+    out: Fragment,
+) -> dict[str, str]:
+    """The variables of env files read in order, a later file (and a later line) seeing
+    and overriding what came before; a missing file is a problem when `required`."""
+    found: dict[str, str] = {}
+    for path in paths:
+        shown = relative(path, root)
+        if is_excluded(shown, exclude):
+            continue
+        if not path.is_file():
+            if required:
+                out.diagnostics.append(Diagnostic(shown, 0, "env file not found"))
+            continue
+        out.files.append(shown)
+        values = read_env_file(path, shown, found.get, note, out)
+        found.update({k: v.value for k, v in values.items() if v.value is not None})
+    return found
 
 
 def read_env_file(

@@ -19,7 +19,7 @@ from depguard.fsutil import OUTSIDE, outside
 from depguard.model import Diagnostic, Fragment
 from depguard.sources.compose import fields
 from depguard.sources.compose.document import ComposeFile, Field
-from depguard.sources.compose.dotenv import read_env_file
+from depguard.sources.compose.dotenv import env_values
 from depguard.sources.compose.service import At, DotEnv, Service
 from depguard.sources.files import is_excluded, relative
 
@@ -91,19 +91,8 @@ class Project:
         return self._under_outer(DotEnv(values, "(not in .env)"))
 
     def _env_values(self, paths: list[Path], required: bool) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for path in paths:
-            shown = relative(path, self.root)
-            if is_excluded(shown, self.exclude):
-                continue
-            if not path.is_file():
-                if required:
-                    self.out.diagnostics.append(Diagnostic(shown, 0, "env file not found"))
-                continue
-            self.out.files.append(shown)
-            values = read_env_file(path, shown, found.get, "(not set above in .env)", self.out)
-            found.update({k: v.value for k, v in values.items() if v.value is not None})
-        return found
+        note = "(not set above in .env)"
+        return env_values(paths, self.root, self.exclude, required, note, self.out)
 
     def _under_outer(self, own: DotEnv) -> DotEnv:
         """An included project's variables: the including project's .env wins."""
