@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -169,9 +170,11 @@ def _holds_objects(path: Path) -> bool:
 
 
 def _chart_note(chart: str) -> str:
+    # the folder's name is the repository's: quoted, a command copied from the note
+    # runs helm on that folder and nothing else
     return (
         f"a Helm chart: its templates are not manifests until rendered, so it is not read"
-        f" (helm template {chart or '.'} | depguard check --kubernetes -)"
+        f" (helm template {shlex.quote(chart or '.')} | depguard check --kubernetes -)"
     )
 
 
@@ -204,7 +207,7 @@ def _kustomization(path: Path, root: Path, patched: set[Path]) -> list[Diagnosti
     folder = relative(path.parent, root) or "."
     message = (
         f"not applied: {', '.join(unapplied)}; the resources are read as written"
-        f" (kustomize build {folder} | depguard check --kubernetes - applies them)"
+        f" (kustomize build {shlex.quote(folder)} | depguard check --kubernetes - applies them)"
     )
     return [Diagnostic(shown, yamlio.line_of(data, ()) or 1, message)]
 

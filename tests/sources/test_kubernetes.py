@@ -1195,3 +1195,12 @@ spec:
     assert {e.target for e in fragment.edges if e.target.startswith("dangling:")} == {
         f"dangling:svc-{n}" for n in missing
     } | {f"dangling:db.ns-{ns}.svc.cluster.local" for ns in namespaces}
+
+
+def test_the_commands_a_note_suggests_quote_the_repositorys_names(tmp_path: Path) -> None:
+    """A folder named by the analysed repository is an argument, never shell code."""
+    chart = tmp_path / "charts" / "x;$(touch pwned)"
+    chart.mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: x\n")
+    (notes,) = [discovery.discover("kubernetes", tmp_path).notes]
+    assert "helm template 'charts/x;$(touch pwned)' | depguard check" in notes[0].message
