@@ -93,19 +93,17 @@ class Emitter:
         self.edges: dict[tuple[str, str, str, str], Edge] = {}
         self.seen: set[tuple[tuple[str, str, str, str], Evidence]] = set()  # not O(n^2)
         self.dangling: set[str] = set()
-        self._loaders: dict[tuple[str, str], set[int]] | None = None
+        # (namespace, ConfigMap) -> the workloads that load it whole (`envFrom`)
+        self.loaders: dict[tuple[str, str], set[int]] = {}
+        for workload in reader.workloads.values():
+            for container in workload.containers:
+                for source in container.env_from:
+                    key = (workload.namespace, source.config_map)
+                    self.loaders.setdefault(key, set()).add(id(workload))
 
     def _shared(self, namespace: str, config_map: str) -> bool:
         """Whether several workloads load the whole ConfigMap with `envFrom`."""
-        if self._loaders is None:
-            loaders: dict[tuple[str, str], set[int]] = {}
-            for workload in self.reader.workloads.values():
-                for container in workload.containers:
-                    for source in container.env_from:
-                        key = (workload.namespace, source.config_map)
-                        loaders.setdefault(key, set()).add(id(workload))
-            self._loaders = loaders
-        return len(self._loaders.get((namespace, config_map), ())) > 1
+        return len(self.loaders.get((namespace, config_map), ())) > 1
 
     def run(self) -> None:
         workloads = list(self.reader.workloads.values())
