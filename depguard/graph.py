@@ -195,12 +195,7 @@ def build(
     for fragment in fragments:
         edges = fragment.edges
         if same:
-            edges = [
-                replace(e, source=same.get(e.source, e.source), target=same.get(e.target, e.target))
-                if e.source in same or e.target in same
-                else e
-                for e in edges
-            ]
+            edges = renamed_ends(edges, same)
         if telemetry:
             edges = [_quiet(e, telemetry) for e in edges]
         graph.add_edges(edges)
@@ -209,6 +204,16 @@ def build(
     if classify is not None:
         _classify(graph, classify)
     return graph, _unknown_layers(fragments, frozenset(layers))
+
+
+def renamed_ends(edges: list[Edge], ids: dict[str, str]) -> list[Edge]:
+    """`edges` with every end that `ids` renames (node id -> new id) renamed."""
+    return [
+        replace(e, source=ids.get(e.source, e.source), target=ids.get(e.target, e.target))
+        if e.source in ids or e.target in ids
+        else e
+        for e in edges
+    ]
 
 
 def _same_names(fragments: list[Fragment], roles: dict[str, str]) -> dict[str, str]:

@@ -141,17 +141,10 @@ def keep_projects_apart(fragments: list[Fragment], root: Path) -> None:
             for n in fragment.nodes
             if n.id in shared
         }
-        if not renamed:
-            continue
-        fragment.nodes = [renamed.get(n.id, n) for n in fragment.nodes]
-        fragment.edges = [
-            replace(
-                e,
-                source=renamed[e.source].id if e.source in renamed else e.source,
-                target=renamed[e.target].id if e.target in renamed else e.target,
-            )
-            for e in fragment.edges
-        ]
+        if renamed:
+            fragment.nodes = [renamed.get(n.id, n) for n in fragment.nodes]
+            ids = {old: node.id for old, node in renamed.items()}
+            fragment.edges = graph.renamed_ends(fragment.edges, ids)
 
 
 def _collect(
